@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import type { EventCatalogue } from '../catalogue.ts';
+import {
+  EVENT_TYPE_PATTERN,
+  type EventMetadata,
+  eventMetadataSchema,
+  type NewEvent,
+} from '../envelope.ts';
+import { InvalidAppendError } from './errors.ts';
+import { type AppendOptions, STORE_LIMITS, STREAM_ID_PATTERN } from './port.ts';
+
+/**
+ * What every adapter does the same way: validating an append, the canonical form an event is
+ * hashed over, the hash chain, and the ids derived from an idempotency key.
+ */
+
+/** The previousHash of the first event of every stream. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * JSON with object keys sorted at every depth and no white space, so equal values always give
+ * equal bytes. Only what JSON can carry is allowed: a non-finite number or a value of another
+ * kind is refused rather than silently turned into null.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean')
+    return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      throw new InvalidAppendError(`${value} cannot be stored: it is not a finite number`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, member]) => member !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  throw new InvalidAppendError(`a value of type ${typeof value} cannot be stored in an event`);
+}
+
+export interface HashedFields {
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+  readonly previousHash: string;
+}
+
+/**
+ * The event's own hash: SHA-256 over the canonical form of its stream, place in the stream,
+ * type, data, metadata and the previous event's hash. Changing any of them, or moving the event,
+ * breaks this hash or the next event's previousHash.
+ */
+export function eventHash(fields: HashedFields): string {
+  const canonical = canonicalJson({
+    streamId: fields.streamId,
+    streamVersion: fields.streamVersion,
+    type: fields.type,
+    data: fields.data,
+    metadata: fields.metadata,
+    previousHash: fields.previousHash,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * A name-based UUID (version 5, RFC 9562) for the index-th event of the append made under an
+ * idempotency key. A retried append therefore carries the same event ids as the first one.
+ */
+export function deriveEventId(idempotencyKey: string, index: number): string {
+  const bytes = createHash('sha1')
+    .update(EVENT_ID_NAMESPACE)
+    .update(`${idempotencyKey}\u0000${index}`)
+    .digest();
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The namespace UUID of the ledger's event ids, as its sixteen bytes. */
+const EVENT_ID_NAMESPACE = Buffer.from('6f1c2f0e8b5d4c7aa1e93b0d5c4f2a17', 'hex');
+
+/** A digest of what an append asks to record, to tell a retry from a different request under the same key. */
+export function appendDigest(
+  streamId: string,
+  events: readonly { type: string; data: unknown }[],
+): string {
+  const content = canonicalJson({
+    streamId,
+    events: events.map((event) => ({ type: event.type, data: event.data })),
+  });
+  return createHash('sha256').update(content).digest('hex');
+}
+
+export interface ValidatedAppend {
+  readonly idempotencyKey: string;
+  readonly events: readonly NewEvent[];
+  readonly digest: string;
+}
+
+/** Checks an append against the envelope, the catalogue and the store's limits, before any write. */
+export function validateAppend(
+  catalogue: EventCatalogue,
+  streamId: string,
+  events: readonly NewEvent[],
+  options: AppendOptions,
+): ValidatedAppend {
+  validateStreamId(streamId);
+  validateExpectedVersion(options.expectedVersion);
+  if (events.length === 0) throw new InvalidAppendError('an append needs at least one event');
+  if (events.length > STORE_LIMITS.maxEventsPerAppend) {
+    throw new InvalidAppendError(
+      `an append may hold at most ${STORE_LIMITS.maxEventsPerAppend} events, not ${events.length}`,
+    );
+  }
+  const validated = events.map((event, index) => validateEvent(catalogue, event, index));
+  const idempotencyKey = validated[0]?.metadata.idempotencyKey ?? '';
+  for (const [index, event] of validated.entries()) {
+    if (event.metadata.idempotencyKey !== idempotencyKey) {
+      throw new InvalidAppendError(
+        `event ${index + 1} carries idempotency key "${event.metadata.idempotencyKey}", but the append's is "${idempotencyKey}"`,
+      );
+    }
+  }
+  return { idempotencyKey, events: validated, digest: appendDigest(streamId, validated) };
+}
+
+export function validateStreamId(streamId: string): void {
+  if (
+    streamId.length === 0 ||
+    streamId.length > STORE_LIMITS.maxStreamIdLength ||
+    !STREAM_ID_PATTERN.test(streamId)
+  ) {
+    throw new InvalidAppendError(
+      `"${streamId.slice(0, 60)}" is not a stream id: use 1 to ${STORE_LIMITS.maxStreamIdLength} letters, digits, '.', '_', ':' or '-'`,
+    );
+  }
+}
+
+function validateExpectedVersion(expectedVersion: AppendOptions['expectedVersion']): void {
+  if (
+    typeof expectedVersion === 'number' &&
+    !(Number.isSafeInteger(expectedVersion) && expectedVersion >= 0)
+  ) {
+    throw new InvalidAppendError(
+      `expected version ${expectedVersion} is not a whole number of events`,
+    );
+  }
+}
+
+function validateEvent(catalogue: EventCatalogue, event: NewEvent, index: number): NewEvent {
+  if (!EVENT_TYPE_PATTERN.test(event.type)) {
+    throw new InvalidAppendError(
+      `event ${index + 1}: "${event.type}" is not a versioned event type such as "SpendRecorded.v1"`,
+    );
+  }
+  const data = catalogue.parse(event.type, event.data);
+  if (!data.ok) throw new InvalidAppendError(`event ${index + 1}: ${data.message}`);
+  const metadata = eventMetadataSchema.safeParse(event.metadata);
+  if (!metadata.success) {
+    const issues = metadata.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new InvalidAppendError(`event ${index + 1}: its metadata is not valid: ${issues}`);
+  }
+  return { type: event.type, data: data.data, metadata: metadata.data };
+}
+
+export type ChainVerdict =
+  | { readonly ok: true; readonly eventCount: number }
+  | { readonly ok: false; readonly streamVersion: number; readonly problem: string };
+
+/**
+ * Walks one stream's events in order and checks that they are numbered 1, 2, 3..., that each
+ * names the hash of the one before it, and that each one's hash matches its content. Returns the
+ * first break.
+ */
+export function verifyStreamChain(
+  events: Iterable<
+    Pick<HashedFields, 'streamId' | 'type' | 'data' | 'metadata' | 'previousHash'> & {
+      streamVersion: number;
+      hash: string;
+    }
+  >,
+): ChainVerdict {
+  let expectedPrevious = GENESIS_HASH;
+  let expectedVersion = 1;
+  for (const event of events) {
+    if (event.streamVersion !== expectedVersion) {
+      return {
+        ok: false,
+        streamVersion: expectedVersion,
+        problem: `version ${expectedVersion} is missing; found ${event.streamVersion} in its place`,
+      };
+    }
+    if (event.previousHash !== expectedPrevious) {
+      return {
+        ok: false,
+        streamVersion: event.streamVersion,
+        problem: 'its previous-hash does not match the hash of the event before it',
+      };
+    }
+    if (eventHash(event) !== event.hash) {
+      return {
+        ok: false,
+        streamVersion: event.streamVersion,
+        problem: 'its content does not match its hash',
+      };
+    }
+    expectedPrevious = event.hash;
+    expectedVersion += 1;
+  }
+  return { ok: true, eventCount: expectedVersion - 1 };
+}
