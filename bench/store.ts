@@ -133,15 +133,16 @@ try {
   console.log(`\nloaded ${readEventCount} events in ${loadSeconds.toFixed(1)} s`);
 
   // The load is closed first, so both readers find the events checkpointed into the database
-  // file rather than in the write-ahead log, and the readers take turns, twice each.
-  let validatedSeconds = 0;
-  let rawReadSeconds = 0;
-  for (let round = 0; round < 2; round++) {
-    validatedSeconds += await readThroughStore(readPath, readEventCount);
-    rawReadSeconds += readRawRows(readPath, readEventCount);
+  // file rather than in the write-ahead log. The readers take turns, three times each, and each
+  // side's best run counts: on a shared machine the best run is the one least disturbed.
+  let validatedSeconds = Number.POSITIVE_INFINITY;
+  let rawReadSeconds = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 3; round++) {
+    validatedSeconds = Math.min(validatedSeconds, await readThroughStore(readPath, readEventCount));
+    rawReadSeconds = Math.min(rawReadSeconds, readRawRows(readPath, readEventCount));
   }
-  const validatedRate = (2 * readEventCount) / validatedSeconds;
-  const rawReadRate = (2 * readEventCount) / rawReadSeconds;
+  const validatedRate = readEventCount / validatedSeconds;
+  const rawReadRate = readEventCount / rawReadSeconds;
   console.log(`(d) readAll with validation events/s: ${validatedRate.toFixed(0)}`);
   console.log(`(e) raw rows + JSON.parse rows/s:     ${rawReadRate.toFixed(0)}`);
   console.log(

@@ -20,6 +20,17 @@ export class EventCatalogue {
     return [...this.#schemas.keys()];
   }
 
+  /** The schema of an event type, for a hot path that calls it directly; undefined when unknown. */
+  schemaFor(type: string): z.ZodType | undefined {
+    return this.#schemas.get(type);
+  }
+
+  /** Why the data does not fit the type's schema, for an error message. */
+  explain(type: string, data: unknown): string {
+    const result = this.parse(type, data);
+    return result.ok ? `${type} data fits its schema` : result.message;
+  }
+
   /** The event's data parsed by its schema, or a message saying why it does not fit. */
   parse(type: string, data: unknown): { ok: true; data: unknown } | { ok: false; message: string } {
     const schema = this.#schemas.get(type);

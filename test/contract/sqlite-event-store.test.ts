@@ -45,7 +45,7 @@ async function createSqliteSubject(): Promise<ContractSubject> {
         ),
       forceEventData: (position, data) =>
         withRawFile((database) => {
-          database.exec('DROP TRIGGER events_refuse_update');
+          database.exec('DROP TRIGGER IF EXISTS events_refuse_update');
           database
             .prepare('UPDATE events SET data = ? WHERE global_position = ?')
             .run(data, position);

@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS events (
   global_position INTEGER PRIMARY KEY,
   stream_id TEXT NOT NULL,
   stream_version INTEGER NOT NULL CHECK (stream_version >= 1),
-  event_id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL,
   type TEXT NOT NULL,
   data TEXT NOT NULL,
   metadata TEXT NOT NULL,

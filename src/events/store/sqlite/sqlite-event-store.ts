@@ -243,8 +243,8 @@ export class SqliteEventStore implements EventStore {
     } catch {
       throw integrityError(row, 'is not valid JSON');
     }
-    const data = this.#catalogue.parse(type, rawData);
-    if (!data.ok) throw integrityError(row, data.message);
+    const data = this.#catalogue.schemaFor(type)?.safeParse(rawData);
+    if (data?.success !== true) throw integrityError(row, this.#catalogue.explain(type, rawData));
     const metadata = eventMetadataSchema.safeParse(rawMetadata);
     if (!metadata.success) throw integrityError(row, 'has metadata that does not fit the envelope');
     return {
