@@ -74,7 +74,7 @@ function metadata(key: string): EventMetadata {
 type BenchCommand = { index: number };
 type BenchEvent = { type: 'BenchSpendRecorded.v1'; data: ReturnType<typeof spendData> };
 const benchDecider: Decider<BenchCommand, number, BenchEvent> = {
-  initialState: 0,
+  initialState: () => 0,
   evolve: (count) => count + 1,
   decide: (command) => accept({ type: 'BenchSpendRecorded.v1', data: spendData(command.index) }),
 };

@@ -41,6 +41,10 @@ interface Folded<State> {
  * state, a bounded number of times. A command whose idempotency key is already stored returns
  * the original append without deciding again, so a retried request cannot be refused for the
  * very effect its first attempt had.
+ *
+ * Within one process, commands on the same stream take turns: the cached state is updated in
+ * place (see Decider), so two commands folding it at once could apply an event twice. Other
+ * processes are kept apart by the store's expected-version check.
  */
 export function createCommandHandler<Command, State, Event extends DomainEvent>(
   store: EventStore,
@@ -48,9 +52,25 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
   options: CommandHandlerOptions = DEFAULT_COMMAND_HANDLER_OPTIONS,
 ) {
   const cache = new Map<string, Folded<State>>();
+  const turns = new Map<string, Promise<unknown>>();
+
+  /** Runs `work` after every earlier piece of work on the same stream has finished. */
+  function inTurn<Result>(streamId: string, work: () => Promise<Result>): Promise<Result> {
+    const previous = turns.get(streamId) ?? Promise.resolve();
+    const current = previous.then(work, work);
+    const settled = current.then(
+      () => undefined,
+      () => undefined,
+    );
+    turns.set(streamId, settled);
+    void settled.then(() => {
+      if (turns.get(streamId) === settled) turns.delete(streamId);
+    });
+    return current;
+  }
 
   async function load(streamId: string): Promise<Folded<State>> {
-    let folded = cache.get(streamId) ?? { state: decider.initialState, version: 0 };
+    let folded = cache.get(streamId) ?? { state: decider.initialState(), version: 0 };
     for (;;) {
       const events = await store.readStream(streamId, { fromVersion: folded.version + 1 });
       for (const event of events) {
@@ -74,7 +94,7 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
     }
   }
 
-  async function handle(
+  async function decideAndAppend(
     streamId: string,
     command: Command,
     metadata: EventMetadata,
@@ -110,9 +130,20 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
     throw new CommandContentionError(streamId, options.maxRetries + 1);
   }
 
-  /** The folded state of a stream as the store holds it now. */
-  async function currentState(streamId: string): Promise<Folded<State>> {
-    return load(streamId);
+  function handle(
+    streamId: string,
+    command: Command,
+    metadata: EventMetadata,
+  ): Promise<CommandOutcome> {
+    return inTurn(streamId, () => decideAndAppend(streamId, command, metadata));
+  }
+
+  /**
+   * The folded state of a stream as the store holds it now. The state belongs to the handler:
+   * read it, never change it.
+   */
+  function currentState(streamId: string): Promise<Folded<State>> {
+    return inTurn(streamId, () => load(streamId));
   }
 
   return { handle, currentState };

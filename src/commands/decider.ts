@@ -1,11 +1,16 @@
 import type { DomainEvent } from '../events/envelope.ts';
 
 /**
- * A decider is the whole behaviour of one aggregate as three pure functions: no I/O, no clock, no
+ * A decider is the whole behaviour of one aggregate as pure functions: no I/O, no clock, no
  * random ids. Time, ids and the actor arrive inside the command.
+ *
+ * `evolve` may update the state it is given and return it: a ledger's year holds thousands of
+ * spend lines, and copying them for every event would make folding quadratic. So every stream
+ * starts from a fresh `initialState()`, and only the command handler, which owns the state, calls
+ * evolve. `decide` never changes the state.
  */
 export interface Decider<Command, State, Event extends DomainEvent> {
-  readonly initialState: State;
+  initialState(): State;
   evolve(state: State, event: Event): State;
   decide(command: Command, state: State): Decision<Event>;
 }

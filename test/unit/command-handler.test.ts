@@ -18,7 +18,7 @@ type ItemEvent =
   | { type: 'ItemRemoved.v1'; data: { item: string } };
 
 const itemDecider: Decider<ItemCommand, ReadonlySet<string>, ItemEvent> = {
-  initialState: new Set(),
+  initialState: () => new Set(),
   evolve(state, event) {
     const next = new Set(state);
     if (event.type === 'ItemAdded.v1') next.add(event.data.item);
@@ -209,6 +209,30 @@ describe('command handler', () => {
     expect(first).toMatchObject({ ok: true, append: { streamVersion: 2, replayed: false } });
     expect(retry).toMatchObject({ ok: true, append: { streamVersion: 2, replayed: true } });
     expect(await store.streamVersion('items-1')).toBe(2);
+  });
+
+  it('takes commands on one stream in turn, so a state updated in place never folds an event twice', async () => {
+    // This decider updates its state in place, as the ledger's does; a count that drifted from
+    // the stream's length would show an event applied twice.
+    const counting: Decider<{ item: string }, { items: string[] }, ItemEvent> = {
+      initialState: () => ({ items: [] }),
+      evolve(state, event) {
+        state.items.push(event.data.item);
+        return state;
+      },
+      decide: (command) => accept({ type: 'ItemAdded.v1', data: { item: command.item, amount: '1.00' } }),
+    };
+    const handler = createCommandHandler(store, counting);
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        handler.handle('items-1', { item: `i${index}` }, testMetadata(`c${index}`)),
+      ),
+    );
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    const { state, version } = await handler.currentState('items-1');
+    expect(version).toBe(50);
+    expect(state.items).toHaveLength(50);
+    expect(new Set(state.items).size).toBe(50);
   });
 
   it('keeps at most the configured number of streams cached and stays correct when they are dropped', async () => {
