@@ -220,7 +220,8 @@ describe('command handler', () => {
         state.items.push(event.data.item);
         return state;
       },
-      decide: (command) => accept({ type: 'ItemAdded.v1', data: { item: command.item, amount: '1.00' } }),
+      decide: (command) =>
+        accept({ type: 'ItemAdded.v1', data: { item: command.item, amount: '1.00' } }),
     };
     const handler = createCommandHandler(store, counting);
     const outcomes = await Promise.all(

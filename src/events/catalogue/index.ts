@@ -10,3 +10,4 @@ export * from './vocabulary.ts';
 export type BcfEvent = PoolEvent | LedgerEvent;
 
 export const bcfCatalogue = new EventCatalogue({ ...poolEventSchemas, ...ledgerEventSchemas });
+export { type RiskShareFigures, riskShareAllocations } from './risk-share.ts';

@@ -163,14 +163,18 @@ export const ledgerEventSchemas = {
     ...inLedger,
     quarter,
     reportDigest: z.string().regex(/^[0-9a-f]{64}$/),
+    /** The ledger and pool stream versions the position was computed at. */
     ledgerVersion: z.int().min(0),
+    poolVersion: z.int().min(0),
     requestedBy: factId,
   }),
   'QuarterClosed.v1': z.strictObject({
     ...inLedger,
     quarter,
     reportDigest: z.string().regex(/^[0-9a-f]{64}$/),
+    /** The report is reproduced from exactly these many ledger and pool events. */
     ledgerVersion: z.int().min(0),
+    poolVersion: z.int().min(0),
     requestedBy: factId,
     approvedBy: factId,
   }),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.ts';
 import type { EventCatalogue } from '../catalogue.ts';
 import {
   EVENT_TYPE_PATTERN,
@@ -16,29 +17,7 @@ import { type AppendOptions, STORE_LIMITS, STREAM_ID_PATTERN } from './port.ts';
 
 /** The previousHash of the first event of every stream. */
 export const GENESIS_HASH = '0'.repeat(64);
-
-/**
- * JSON with object keys sorted at every depth and no white space, so equal values always give
- * equal bytes. Only what JSON can carry is allowed: a non-finite number or a value of another
- * kind is refused rather than silently turned into null.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean')
-    return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value))
-      throw new InvalidAppendError(`${value} cannot be stored: it is not a finite number`);
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, member]) => member !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
-  }
-  throw new InvalidAppendError(`a value of type ${typeof value} cannot be stored in an event`);
-}
+export { canonicalJson };
 
 export interface HashedFields {
   readonly streamId: string;

@@ -1,0 +1,57 @@
+import { ledgerStreamId, poolStreamId } from '../events/catalogue/index.ts';
+import type { EventMetadata } from '../events/envelope.ts';
+import type { EventStore } from '../events/store/port.ts';
+import {
+  type CommandHandlerOptions,
+  type CommandOutcome,
+  createCommandHandler,
+  DEFAULT_COMMAND_HANDLER_OPTIONS,
+} from './command-handler.ts';
+import type { LedgerCommand } from './ledger/ledger-commands.ts';
+import { ledgerDecider } from './ledger/ledger-decider.ts';
+import { type PoolCommand, poolDecider } from './pool/pool-decider.ts';
+
+/** A ledger command as a caller writes it: the service adds the pool as it stands. */
+export type LedgerCommandInput = LedgerCommand extends infer Command
+  ? Command extends LedgerCommand
+    ? Omit<Command, 'pool'>
+    : never
+  : never;
+
+/**
+ * The one entry point for the domain's commands: pool commands go to the pool's stream; ledger
+ * commands go to the pool-year's ledger stream, each carrying the pool's state as it stands when
+ * the command is taken up.
+ */
+export function createLedgerService(
+  store: EventStore,
+  options: CommandHandlerOptions = DEFAULT_COMMAND_HANDLER_OPTIONS,
+) {
+  const pools = createCommandHandler(store, poolDecider, options);
+  const ledgers = createCommandHandler(store, ledgerDecider, options);
+
+  return {
+    pool(command: PoolCommand, metadata: EventMetadata): Promise<CommandOutcome> {
+      return pools.handle(poolStreamId(command.poolId), command, metadata);
+    },
+
+    async ledger(command: LedgerCommandInput, metadata: EventMetadata): Promise<CommandOutcome> {
+      const pool = await pools.currentState(poolStreamId(command.poolId));
+      return ledgers.handle(
+        ledgerStreamId(command.poolId, command.year),
+        { ...command, pool: pool.state } as LedgerCommand,
+        metadata,
+      );
+    },
+
+    poolState(poolId: string) {
+      return pools.currentState(poolStreamId(poolId));
+    },
+
+    ledgerState(poolId: string, year: string) {
+      return ledgers.currentState(ledgerStreamId(poolId, year));
+    },
+  };
+}
+
+export type LedgerService = ReturnType<typeof createLedgerService>;

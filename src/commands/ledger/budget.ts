@@ -1,0 +1,236 @@
+import type { Money } from '#money';
+import type { LedgerEvent } from '../../events/catalogue/index.ts';
+import { accept, type Decision, refuse } from '../decider.ts';
+import { refusal } from '../refusals.ts';
+import {
+  checkApprover,
+  checkCapitalUse,
+  checkFundingStream,
+  checkLineExists,
+  checkNewId,
+  checkScheme,
+  isRefusal,
+  parseAmount,
+  postingQuarter,
+} from './ledger-checks.ts';
+import type { LedgerCommandOf } from './ledger-commands.ts';
+import { type LedgerState, lineKey, streamTotals } from './ledger-state.ts';
+
+/** Budget: allocating funds to scheme lines, releasing them, and virements between lines. */
+
+/** Rule 3: allocations never exceed contributions, so the unallocated balance never goes below zero. */
+export function allocateFunds(
+  command: LedgerCommandOf<'AllocateFunds'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const problem =
+    checkNewId(
+      state.usedIds.has(`allocation:${command.allocationId}`),
+      'allocationId',
+      command.allocationId,
+    ) ??
+    checkScheme(command.pool, command.schemeId) ??
+    checkFundingStream(command, command.fundingStream) ??
+    checkCapitalUse(command, command.schemeId, command.fundingStream);
+  if (problem !== undefined) return refuse(problem);
+  const totals = streamTotals(state, command.fundingStream);
+  const unallocated = totals.contributions.minus(totals.allocated);
+  if (amount.greaterThan(unallocated)) {
+    return refuse(
+      refusal(
+        'insufficient-unallocated-funds',
+        `amount ${amount.toString()} is more than the ${unallocated.toString()} of ${command.fundingStream} left unallocated in ${command.year}`,
+        'amount',
+        command.amount,
+      ),
+    );
+  }
+  const quarter = postingQuarter(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
+  const { poolId, year, allocationId, schemeId, fundingStream } = command;
+  return accept({
+    type: 'FundsAllocated.v1',
+    data: {
+      poolId,
+      year,
+      allocationId,
+      schemeId,
+      fundingStream,
+      amount: amount.toString(),
+      quarter,
+    },
+  });
+}
+
+/** Returns budget from a line to the stream's unallocated balance; only what is unspent can go. */
+export function releaseAllocation(
+  command: LedgerCommandOf<'ReleaseAllocation'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const problem =
+    checkNewId(state.usedIds.has(`release:${command.releaseId}`), 'releaseId', command.releaseId) ??
+    checkScheme(command.pool, command.schemeId, 'schemeId', true) ??
+    checkFundingStream(command, command.fundingStream) ??
+    checkLineExists(state, command, command.schemeId, command.fundingStream) ??
+    checkUnspent(state, command.schemeId, command.fundingStream, amount, 'amount');
+  if (problem !== undefined) return refuse(problem);
+  const quarter = postingQuarter(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
+  const { poolId, year, releaseId, schemeId, fundingStream } = command;
+  return accept({
+    type: 'AllocationReleased.v1',
+    data: { poolId, year, releaseId, schemeId, fundingStream, amount: amount.toString(), quarter },
+  });
+}
+
+/** Rule 4: a virement moves budget between two lines of the same stream and year, once approved. */
+export function requestVirement(
+  command: LedgerCommandOf<'RequestVirement'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  if (command.fromSchemeId === command.toSchemeId) {
+    return refuse(
+      refusal(
+        'virement-same-line',
+        `a virement needs two different schemes; both are "${command.fromSchemeId}"`,
+        'toSchemeId',
+        command.toSchemeId,
+      ),
+    );
+  }
+  const problem =
+    checkNewId(state.virements.has(command.virementId), 'virementId', command.virementId) ??
+    checkFundingStream(command, command.fundingStream) ??
+    checkScheme(command.pool, command.fromSchemeId, 'fromSchemeId', true) ??
+    checkLineExists(state, command, command.fromSchemeId, command.fundingStream) ??
+    checkScheme(command.pool, command.toSchemeId, 'toSchemeId') ??
+    checkCapitalUse(command, command.toSchemeId, command.fundingStream, 'toSchemeId');
+  if (problem !== undefined) return refuse(problem);
+  const { poolId, year, virementId, fundingStream, fromSchemeId, toSchemeId } = command;
+  return accept({
+    type: 'VirementRequested.v1',
+    data: {
+      poolId,
+      year,
+      virementId,
+      fundingStream,
+      fromSchemeId,
+      toSchemeId,
+      amount: amount.toString(),
+      requestedBy: command.actor.id,
+    },
+  });
+}
+
+/** The source line must have the amount unspent when the virement is approved, not only when asked. */
+export function approveVirement(
+  command: LedgerCommandOf<'ApproveVirement'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const virement = state.virements.get(command.virementId);
+  if (virement === undefined) {
+    return refuse(
+      refusal(
+        'virement-unknown',
+        `no virement "${command.virementId}" in ${command.year}`,
+        'virementId',
+        command.virementId,
+      ),
+    );
+  }
+  if (virement.status !== 'pending') {
+    return refuse(
+      refusal(
+        'not-pending',
+        `virement "${command.virementId}" has already been ${virement.status}`,
+        'virementId',
+        command.virementId,
+      ),
+    );
+  }
+  const problem =
+    checkApprover(command, virement.requestedBy, `virement "${command.virementId}"`) ??
+    checkScheme(command.pool, virement.toSchemeId, 'toSchemeId') ??
+    checkUnspent(state, virement.fromSchemeId, virement.fundingStream, virement.amount, 'amount');
+  if (problem !== undefined) return refuse(problem);
+  const quarter = postingQuarter(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
+  return accept({
+    type: 'VirementApproved.v1',
+    data: {
+      poolId: command.poolId,
+      year: command.year,
+      virementId: command.virementId,
+      fundingStream: virement.fundingStream,
+      fromSchemeId: virement.fromSchemeId,
+      toSchemeId: virement.toSchemeId,
+      amount: virement.amount.toString(),
+      requestedBy: virement.requestedBy,
+      approvedBy: command.actor.id,
+      quarter,
+    },
+  });
+}
+
+export function rejectVirement(
+  command: LedgerCommandOf<'RejectVirement'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const virement = state.virements.get(command.virementId);
+  if (virement === undefined) {
+    return refuse(
+      refusal(
+        'virement-unknown',
+        `no virement "${command.virementId}" in ${command.year}`,
+        'virementId',
+        command.virementId,
+      ),
+    );
+  }
+  if (virement.status === 'rejected') return accept();
+  if (virement.status !== 'pending') {
+    return refuse(
+      refusal(
+        'not-pending',
+        `virement "${command.virementId}" has already been ${virement.status}`,
+        'virementId',
+        command.virementId,
+      ),
+    );
+  }
+  const problem = checkApprover(command, virement.requestedBy, `virement "${command.virementId}"`);
+  if (problem !== undefined) return refuse(problem);
+  return accept({
+    type: 'VirementRejected.v1',
+    data: {
+      poolId: command.poolId,
+      year: command.year,
+      virementId: command.virementId,
+      rejectedBy: command.actor.id,
+    },
+  });
+}
+
+function checkUnspent(
+  state: LedgerState,
+  schemeId: string,
+  fundingStream: string,
+  amount: Money,
+  field: string,
+) {
+  const line = state.lines.get(lineKey(schemeId, fundingStream));
+  const unspent = line === undefined ? undefined : line.budget.minus(line.spent);
+  if (unspent !== undefined && !amount.greaterThan(unspent)) return undefined;
+  return refusal(
+    'insufficient-line-budget',
+    `${field} ${amount.toString()} is more than the ${unspent?.toString() ?? '0.00'} unspent on scheme "${schemeId}" ${fundingStream}`,
+    field,
+    amount.toString(),
+  );
+}

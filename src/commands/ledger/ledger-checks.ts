@@ -1,0 +1,292 @@
+import { Money } from '#money';
+import {
+  IBCF_PURPOSES,
+  type Quarter,
+  quarterDates,
+  type ReferenceData,
+} from '../../events/catalogue/index.ts';
+import type { DomainError } from '../decider.ts';
+import type { PoolState } from '../pool/pool-decider.ts';
+import { refusal } from '../refusals.ts';
+import type { LedgerCommand } from './ledger-commands.ts';
+import { isClosed, type LedgerState, lineKey, openQuarter } from './ledger-state.ts';
+
+/**
+ * The checks the ledger's commands share. Each returns the refusal, or undefined when the check
+ * passes, so a command reads as a list: `checkA() ?? checkB() ?? ...`.
+ */
+
+/** The pool is registered, is the one the command is for, and has the year open. */
+export function checkLedgerContext(command: LedgerCommand): DomainError | undefined {
+  const registration = command.pool.registration;
+  if (registration === undefined) {
+    return refusal(
+      'pool-not-registered',
+      `pool "${command.poolId}" has not been registered`,
+      'poolId',
+      command.poolId,
+    );
+  }
+  if (registration.poolId !== command.poolId) {
+    return refusal(
+      'pool-mismatch',
+      `the command is for pool "${command.poolId}", not "${registration.poolId}"`,
+      'poolId',
+      command.poolId,
+    );
+  }
+  if (!command.pool.years.has(command.year)) {
+    return refusal(
+      'year-not-open',
+      `financial year ${command.year} has not been opened for pool "${command.poolId}"`,
+      'year',
+      command.year,
+    );
+  }
+  return undefined;
+}
+
+export function referenceDataOf(command: LedgerCommand): ReferenceData {
+  const reference = command.pool.years.get(command.year);
+  if (reference === undefined)
+    throw new Error(`year ${command.year} is not open; checkLedgerContext runs first`);
+  return reference;
+}
+
+export function fundingCategoryOf(command: LedgerCommand, fundingStream: string) {
+  return referenceDataOf(command).fundingStreams.find((stream) => stream.name === fundingStream)
+    ?.category;
+}
+
+export function checkFundingStream(
+  command: LedgerCommand,
+  fundingStream: string,
+  field = 'fundingStream',
+): DomainError | undefined {
+  if (fundingCategoryOf(command, fundingStream) !== undefined) return undefined;
+  const known = referenceDataOf(command).fundingStreams.map((stream) => stream.name);
+  return refusal(
+    'reference-unknown',
+    `funding stream "${fundingStream}" is not one of ${command.year}'s: ${known.join(', ')}`,
+    field,
+    fundingStream,
+  );
+}
+
+export function checkPartner(
+  pool: PoolState,
+  partnerId: string,
+  field = 'partnerId',
+): DomainError | undefined {
+  if (pool.partners.has(partnerId)) return undefined;
+  return refusal(
+    'partner-unknown',
+    `partner "${partnerId}" has not joined the pool`,
+    field,
+    partnerId,
+  );
+}
+
+/** The scheme is registered and, unless withdrawn schemes are allowed, still active. */
+export function checkScheme(
+  pool: PoolState,
+  schemeId: string,
+  field = 'schemeId',
+  allowWithdrawn = false,
+): DomainError | undefined {
+  const scheme = pool.schemes.get(schemeId);
+  if (scheme === undefined)
+    return refusal('scheme-unknown', `scheme "${schemeId}" is not registered`, field, schemeId);
+  if (scheme.withdrawn && !allowWithdrawn) {
+    return refusal(
+      'scheme-withdrawn',
+      `scheme "${schemeId}" has been withdrawn and takes no new budget or spend`,
+      field,
+      schemeId,
+    );
+  }
+  return undefined;
+}
+
+/** A scheme line exists once funds have been allocated to it (rule 6). */
+export function checkLineExists(
+  state: LedgerState,
+  command: LedgerCommand,
+  schemeId: string,
+  fundingStream: string,
+): DomainError | undefined {
+  if (state.lines.has(lineKey(schemeId, fundingStream))) return undefined;
+  return refusal(
+    'scheme-line-unknown',
+    `scheme "${schemeId}" has no ${fundingStream} budget line in ${command.year}: allocate funds to it first`,
+    'schemeId',
+    schemeId,
+  );
+}
+
+/** Capital funding (DFG) goes only to schemes of a capital scheme type (rule 5). */
+export function checkCapitalUse(
+  command: LedgerCommand,
+  schemeId: string,
+  fundingStream: string,
+  field = 'schemeId',
+): DomainError | undefined {
+  if (fundingCategoryOf(command, fundingStream) !== 'capital') return undefined;
+  const schemeType = command.pool.schemes.get(schemeId)?.schemeType;
+  const capital =
+    referenceDataOf(command).schemeTypes.find((type) => type.name === schemeType)?.capital === true;
+  if (capital) return undefined;
+  return refusal(
+    'capital-to-revenue',
+    `${fundingStream} is capital funding and may not go to scheme "${schemeId}", whose type "${schemeType}" is revenue`,
+    field,
+    schemeId,
+  );
+}
+
+/** iBCF spend names one of the three purposes; other spend names none (rule 5). */
+export function checkIbcfPurpose(
+  command: LedgerCommand,
+  fundingStream: string,
+  purpose: string | undefined,
+): DomainError | undefined {
+  const ibcf = fundingCategoryOf(command, fundingStream) === 'ibcf';
+  if (ibcf && purpose === undefined) {
+    return refusal(
+      'ibcf-purpose-required',
+      `${fundingStream} spend must name its purpose: one of ${IBCF_PURPOSES.join(', ')}`,
+      'ibcfPurpose',
+      '',
+    );
+  }
+  if (ibcf && !(IBCF_PURPOSES as readonly string[]).includes(purpose ?? '')) {
+    return refusal(
+      'ibcf-purpose-required',
+      `"${purpose}" is not an iBCF purpose: use one of ${IBCF_PURPOSES.join(', ')}`,
+      'ibcfPurpose',
+      purpose ?? '',
+    );
+  }
+  if (!ibcf && purpose !== undefined) {
+    return refusal(
+      'ibcf-purpose-not-applicable',
+      `${fundingStream} is not iBCF, so its spend names no iBCF purpose`,
+      'ibcfPurpose',
+      purpose,
+    );
+  }
+  return undefined;
+}
+
+/** Postings go into open quarters only (rule 8). */
+export function checkQuarterOpen(
+  state: LedgerState,
+  command: LedgerCommand,
+  quarter: Quarter,
+  field = 'quarter',
+): DomainError | undefined {
+  if (!isClosed(state, quarter)) return undefined;
+  const open = openQuarter(state);
+  const advice =
+    open === undefined
+      ? 'the year is closed'
+      : `post it in ${open} as a prior-period adjustment naming ${quarter}`;
+  return refusal(
+    'quarter-closed',
+    `${quarter} ${command.year} is closed: ${advice}`,
+    field,
+    quarter,
+  );
+}
+
+/** The quarter new budget postings go into now, or the refusal once the year is closed. */
+export function postingQuarter(state: LedgerState, command: LedgerCommand): Quarter | DomainError {
+  return (
+    openQuarter(state) ??
+    refusal('year-closed', `all four quarters of ${command.year} are closed`, 'year', command.year)
+  );
+}
+
+export function checkDateInQuarter(
+  command: LedgerCommand,
+  quarter: Quarter,
+  date: string,
+  field: string,
+): DomainError | undefined {
+  const { first, last } = quarterDates(command.year, quarter);
+  if (date >= first && date <= last) return undefined;
+  return refusal(
+    'date-outside-quarter',
+    `${date} is not in ${quarter} ${command.year} (${first} to ${last})`,
+    field,
+    date,
+  );
+}
+
+export function checkNewId(used: boolean, field: string, value: string): DomainError | undefined {
+  return used
+    ? refusal(
+        'duplicate-id',
+        `${field} "${value}" has been used already in this ledger`,
+        field,
+        value,
+      )
+    : undefined;
+}
+
+/** Maker-checker: approvals need the approver role and another person than the requester (rule 4). */
+export function checkApprover(
+  command: LedgerCommand,
+  requestedBy: string,
+  what: string,
+): DomainError | undefined {
+  if (command.actor.role !== 'cfo') {
+    return refusal(
+      'approver-role-required',
+      `only the CFO group's approver may decide ${what}; you act as ${command.actor.role}`,
+      'actor',
+      command.actor.id,
+    );
+  }
+  if (command.actor.id === requestedBy) {
+    return refusal(
+      'same-person-approval',
+      `${what} was requested by you, so another approver must decide it`,
+      'actor',
+      command.actor.id,
+    );
+  }
+  return undefined;
+}
+
+export type AmountRule = 'positive' | 'non-negative' | 'non-zero';
+
+/** The amount as Money, or a refusal naming the field and value. */
+export function parseAmount(field: string, value: string, rule: AmountRule): Money | DomainError {
+  const parsed = Money.tryParse(value);
+  if (!(parsed instanceof Money))
+    return refusal('amount-invalid', `${field}: ${parsed.message}`, field, String(value));
+  const ok =
+    rule === 'positive'
+      ? parsed.isPositive()
+      : rule === 'non-negative'
+        ? !parsed.isNegative()
+        : !parsed.isZero();
+  if (ok) return parsed;
+  const wanted =
+    rule === 'positive'
+      ? 'more than 0.00'
+      : rule === 'non-negative'
+        ? '0.00 or more'
+        : 'other than 0.00';
+  return refusal(
+    'amount-invalid',
+    `${field} must be ${wanted}, not ${parsed.toString()}`,
+    field,
+    value,
+  );
+}
+
+export function isRefusal(value: unknown): value is DomainError {
+  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
+}

@@ -1,0 +1,306 @@
+import { Money } from '#money';
+import type { LedgerEvent } from '../../events/catalogue/index.ts';
+import { accept, type Decision, refuse } from '../decider.ts';
+import { refusal } from '../refusals.ts';
+import {
+  checkApprover,
+  checkFundingStream,
+  checkNewId,
+  checkPartner,
+  isRefusal,
+  parseAmount,
+  postingQuarter,
+} from './ledger-checks.ts';
+import type { LedgerCommandOf } from './ledger-commands.ts';
+import { contributionKey, type LedgerState, streamTotals } from './ledger-state.ts';
+
+/** Money in: planned contributions and their variations, receipts, grant awards and instalments. */
+
+export function planContribution(
+  command: LedgerCommandOf<'PlanContribution'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const problem =
+    checkPartner(command.pool, command.partnerId) ??
+    checkFundingStream(command, command.fundingStream);
+  if (problem !== undefined) return refuse(problem);
+  const planned = state.contributions.get(
+    contributionKey(command.partnerId, command.fundingStream),
+  );
+  if (planned !== undefined) {
+    if (planned.equals(amount)) return accept();
+    return refuse(
+      refusal(
+        'contribution-already-planned',
+        `${command.partnerId} already plans ${planned.toString()} of ${command.fundingStream} in ${command.year}: request a variation to change it`,
+        'partnerId',
+        command.partnerId,
+      ),
+    );
+  }
+  const quarter = postingQuarter(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
+  const { poolId, year, partnerId, fundingStream } = command;
+  return accept({
+    type: 'ContributionPlanned.v1',
+    data: { poolId, year, partnerId, fundingStream, amount: amount.toString(), quarter },
+  });
+}
+
+export function requestContributionVariation(
+  command: LedgerCommandOf<'RequestContributionVariation'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const change = parseAmount('change', command.change, 'non-zero');
+  if (isRefusal(change)) return refuse(change);
+  const problem =
+    checkNewId(state.variations.has(command.variationId), 'variationId', command.variationId) ??
+    checkPartner(command.pool, command.partnerId) ??
+    checkFundingStream(command, command.fundingStream) ??
+    checkPlanned(command, state);
+  if (problem !== undefined) return refuse(problem);
+  const { poolId, year, variationId, partnerId, fundingStream } = command;
+  return accept({
+    type: 'ContributionVariationRequested.v1',
+    data: {
+      poolId,
+      year,
+      variationId,
+      partnerId,
+      fundingStream,
+      change: change.toString(),
+      requestedBy: command.actor.id,
+    },
+  });
+}
+
+/**
+ * Approving a variation changes the contribution. A reduction may not take the contribution
+ * below zero, nor the stream's contributions below what is already allocated (rule 3).
+ */
+export function approveContributionVariation(
+  command: LedgerCommandOf<'ApproveContributionVariation'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const variation = state.variations.get(command.variationId);
+  if (variation === undefined) {
+    return refuse(
+      refusal(
+        'variation-unknown',
+        `no contribution variation "${command.variationId}"`,
+        'variationId',
+        command.variationId,
+      ),
+    );
+  }
+  if (variation.status !== 'pending') {
+    return refuse(
+      refusal(
+        'not-pending',
+        `variation "${command.variationId}" has already been ${variation.status}`,
+        'variationId',
+        command.variationId,
+      ),
+    );
+  }
+  const problem = checkApprover(
+    command,
+    variation.requestedBy,
+    `variation "${command.variationId}"`,
+  );
+  if (problem !== undefined) return refuse(problem);
+  const planned =
+    state.contributions.get(contributionKey(variation.partnerId, variation.fundingStream)) ??
+    Money.zero;
+  if (planned.plus(variation.change).isNegative()) {
+    return refuse(
+      refusal(
+        'amount-invalid',
+        `the change ${variation.change.toString()} would take ${variation.partnerId}'s ${variation.fundingStream} contribution below zero (it is ${planned.toString()})`,
+        'change',
+        variation.change.toString(),
+      ),
+    );
+  }
+  const totals = streamTotals(state, variation.fundingStream);
+  const unallocated = totals.contributions.minus(totals.allocated);
+  if (unallocated.plus(variation.change).isNegative()) {
+    return refuse(
+      refusal(
+        'insufficient-unallocated-funds',
+        `the change ${variation.change.toString()} is more than the ${unallocated.toString()} of ${variation.fundingStream} left unallocated in ${command.year}: release allocations first`,
+        'change',
+        variation.change.toString(),
+      ),
+    );
+  }
+  const quarter = postingQuarter(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
+  return accept({
+    type: 'ContributionVaried.v1',
+    data: {
+      poolId: command.poolId,
+      year: command.year,
+      variationId: command.variationId,
+      partnerId: variation.partnerId,
+      fundingStream: variation.fundingStream,
+      change: variation.change.toString(),
+      requestedBy: variation.requestedBy,
+      approvedBy: command.actor.id,
+      quarter,
+    },
+  });
+}
+
+export function rejectContributionVariation(
+  command: LedgerCommandOf<'RejectContributionVariation'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const variation = state.variations.get(command.variationId);
+  if (variation === undefined) {
+    return refuse(
+      refusal(
+        'variation-unknown',
+        `no contribution variation "${command.variationId}"`,
+        'variationId',
+        command.variationId,
+      ),
+    );
+  }
+  if (variation.status === 'rejected') return accept();
+  if (variation.status !== 'pending') {
+    return refuse(
+      refusal(
+        'not-pending',
+        `variation "${command.variationId}" has already been ${variation.status}`,
+        'variationId',
+        command.variationId,
+      ),
+    );
+  }
+  const problem = checkApprover(
+    command,
+    variation.requestedBy,
+    `variation "${command.variationId}"`,
+  );
+  if (problem !== undefined) return refuse(problem);
+  return accept({
+    type: 'ContributionVariationRejected.v1',
+    data: {
+      poolId: command.poolId,
+      year: command.year,
+      variationId: command.variationId,
+      rejectedBy: command.actor.id,
+    },
+  });
+}
+
+export function recordContributionReceived(
+  command: LedgerCommandOf<'RecordContributionReceived'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const problem =
+    checkNewId(state.usedIds.has(`receipt:${command.receiptId}`), 'receiptId', command.receiptId) ??
+    checkPartner(command.pool, command.partnerId) ??
+    checkFundingStream(command, command.fundingStream) ??
+    checkPlanned(command, state);
+  if (problem !== undefined) return refuse(problem);
+  const { poolId, year, receiptId, partnerId, fundingStream, receivedOn, reference } = command;
+  return accept({
+    type: 'ContributionReceived.v1',
+    data: {
+      poolId,
+      year,
+      receiptId,
+      partnerId,
+      fundingStream,
+      amount: amount.toString(),
+      receivedOn,
+      reference,
+    },
+  });
+}
+
+export function recordGrantAward(
+  command: LedgerCommandOf<'RecordGrantAward'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const problem =
+    checkNewId(state.grants.has(command.grantId), 'grantId', command.grantId) ??
+    checkFundingStream(command, command.fundingStream);
+  if (problem !== undefined) return refuse(problem);
+  const { poolId, year, grantId, fundingStream, awardedOn, determinationReference } = command;
+  return accept({
+    type: 'GrantAwardRecorded.v1',
+    data: {
+      poolId,
+      year,
+      grantId,
+      fundingStream,
+      amount: amount.toString(),
+      awardedOn,
+      determinationReference,
+    },
+  });
+}
+
+export function recordGrantInstalment(
+  command: LedgerCommandOf<'RecordGrantInstalment'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const duplicate = checkNewId(
+    state.usedIds.has(`instalment:${command.instalmentId}`),
+    'instalmentId',
+    command.instalmentId,
+  );
+  if (duplicate !== undefined) return refuse(duplicate);
+  const grant = state.grants.get(command.grantId);
+  if (grant === undefined) {
+    return refuse(
+      refusal(
+        'grant-unknown',
+        `no grant award "${command.grantId}" in ${command.year}: record the award first`,
+        'grantId',
+        command.grantId,
+      ),
+    );
+  }
+  const received = grant.received.plus(amount);
+  if (received.greaterThan(grant.award)) {
+    return refuse(
+      refusal(
+        'instalment-exceeds-award',
+        `amount ${amount.toString()} would take instalments of "${command.grantId}" to ${received.toString()}, above its award of ${grant.award.toString()}`,
+        'amount',
+        command.amount,
+      ),
+    );
+  }
+  const { poolId, year, instalmentId, grantId, receivedOn, reference } = command;
+  return accept({
+    type: 'GrantInstalmentReceived.v1',
+    data: { poolId, year, instalmentId, grantId, amount: amount.toString(), receivedOn, reference },
+  });
+}
+
+function checkPlanned(
+  command: { partnerId: string; fundingStream: string; year: string },
+  state: LedgerState,
+) {
+  if (state.contributions.has(contributionKey(command.partnerId, command.fundingStream)))
+    return undefined;
+  return refusal(
+    'contribution-not-planned',
+    `${command.partnerId} has no ${command.fundingStream} contribution planned in ${command.year}`,
+    'fundingStream',
+    command.fundingStream,
+  );
+}

@@ -1,0 +1,455 @@
+import { Money } from '#money';
+import { canonicalJson } from '../../events/canonical-json.ts';
+import type { PoolEvent, ReferenceData, SchemeColumns } from '../../events/catalogue/index.ts';
+import { accept, type Decider, type Decision, refuse } from '../decider.ts';
+import { type Actor, refusal } from '../refusals.ts';
+
+/**
+ * The pool: its registration, partners, risk-share terms, open financial years with their
+ * reference lists, and its schemes. One stream per pool (`pool-{poolId}`).
+ */
+
+export type PoolCommand =
+  | {
+      type: 'RegisterPool';
+      actor: Actor;
+      poolId: string;
+      name: string;
+      hwbArea: string;
+      host: { partnerId: string; name: string; kind: PartnerKind };
+    }
+  | {
+      type: 'JoinPartner';
+      actor: Actor;
+      poolId: string;
+      partnerId: string;
+      name: string;
+      kind: PartnerKind;
+    }
+  | {
+      type: 'AgreeRiskShareTerms';
+      actor: Actor;
+      poolId: string;
+      basis: RiskShareBasis;
+      fixedShares: FixedShares;
+    }
+  | {
+      type: 'OpenFinancialYear';
+      actor: Actor;
+      poolId: string;
+      year: string;
+      referenceData: ReferenceData;
+    }
+  | {
+      type: 'RegisterScheme';
+      actor: Actor;
+      poolId: string;
+      schemeId: string;
+      columns: SchemeColumns;
+    }
+  | { type: 'AmendScheme'; actor: Actor; poolId: string; schemeId: string; changes: SchemeChanges }
+  | { type: 'WithdrawScheme'; actor: Actor; poolId: string; schemeId: string };
+
+/** Changed columns only; an absent (or undefined) column is left as it was. */
+export type SchemeChanges = { [Column in keyof SchemeColumns]?: SchemeColumns[Column] | undefined };
+
+type PoolEventData<Type extends PoolEvent['type']> = Extract<PoolEvent, { type: Type }>['data'];
+type PartnerKind = PoolEventData<'PartnerJoined.v1'>['kind'];
+type RiskShareBasis = PoolEventData<'RiskShareTermsAgreed.v1'>['basis'];
+type FixedShares = PoolEventData<'RiskShareTermsAgreed.v1'>['fixedShares'];
+
+export interface PoolState {
+  /** How many events the pool stream holds: a quarter close records it. */
+  version: number;
+  registration: PoolEventData<'PoolRegistered.v1'> | undefined;
+  partners: Map<string, { name: string; kind: PartnerKind }>;
+  riskShare: { basis: RiskShareBasis; fixedShares: FixedShares };
+  years: Map<string, ReferenceData>;
+  schemes: Map<string, SchemeColumns & { withdrawn: boolean }>;
+}
+
+export const poolDecider: Decider<PoolCommand, PoolState, PoolEvent> = {
+  initialState: () => ({
+    version: 0,
+    registration: undefined,
+    partners: new Map(),
+    riskShare: { basis: 'none', fixedShares: [] },
+    years: new Map(),
+    schemes: new Map(),
+  }),
+  evolve: evolvePool,
+  decide: decidePool,
+};
+
+function evolvePool(state: PoolState, event: PoolEvent): PoolState {
+  state.version += 1;
+  switch (event.type) {
+    case 'PoolRegistered.v1':
+      state.registration = event.data;
+      break;
+    case 'PartnerJoined.v1':
+      state.partners.set(event.data.partnerId, { name: event.data.name, kind: event.data.kind });
+      break;
+    case 'RiskShareTermsAgreed.v1':
+      state.riskShare = { basis: event.data.basis, fixedShares: event.data.fixedShares };
+      break;
+    case 'FinancialYearOpened.v1':
+      state.years.set(event.data.year, event.data.referenceData);
+      break;
+    case 'SchemeRegistered.v1': {
+      const { poolId: _pool, schemeId, ...columns } = event.data;
+      state.schemes.set(schemeId, { ...columns, withdrawn: false });
+      break;
+    }
+    case 'SchemeAmended.v1': {
+      const scheme = state.schemes.get(event.data.schemeId);
+      if (scheme !== undefined)
+        state.schemes.set(event.data.schemeId, {
+          ...mergeColumns(scheme, event.data.changes),
+          withdrawn: scheme.withdrawn,
+        });
+      break;
+    }
+    case 'SchemeWithdrawn.v1': {
+      const scheme = state.schemes.get(event.data.schemeId);
+      if (scheme !== undefined) scheme.withdrawn = true;
+      break;
+    }
+  }
+  return state;
+}
+
+function decidePool(command: PoolCommand, state: PoolState): Decision<PoolEvent> {
+  if (command.type === 'RegisterPool') return registerPool(command, state);
+  const registration = state.registration;
+  if (registration === undefined) {
+    return refuse(
+      refusal(
+        'pool-not-registered',
+        `pool "${command.poolId}" has not been registered`,
+        'poolId',
+        command.poolId,
+      ),
+    );
+  }
+  switch (command.type) {
+    case 'JoinPartner':
+      return joinPartner(command, state);
+    case 'AgreeRiskShareTerms':
+      return agreeRiskShareTerms(command, state);
+    case 'OpenFinancialYear':
+      return openFinancialYear(command, state);
+    case 'RegisterScheme':
+      return registerScheme(command, state);
+    case 'AmendScheme':
+      return amendScheme(command, state);
+    case 'WithdrawScheme':
+      return withdrawScheme(command, state);
+  }
+}
+
+function registerPool(
+  command: Extract<PoolCommand, { type: 'RegisterPool' }>,
+  state: PoolState,
+): Decision<PoolEvent> {
+  const registered: PoolEventData<'PoolRegistered.v1'> = {
+    poolId: command.poolId,
+    name: command.name,
+    hwbArea: command.hwbArea,
+    currency: 'GBP',
+    hostPartnerId: command.host.partnerId,
+  };
+  if (state.registration !== undefined) {
+    if (sameJson(state.registration, registered)) return accept();
+    return refuse(
+      refusal(
+        'pool-already-registered',
+        `pool "${command.poolId}" is already registered`,
+        'poolId',
+        command.poolId,
+      ),
+    );
+  }
+  return accept(
+    { type: 'PoolRegistered.v1', data: registered },
+    { type: 'PartnerJoined.v1', data: { poolId: command.poolId, ...command.host } },
+  );
+}
+
+function joinPartner(
+  command: Extract<PoolCommand, { type: 'JoinPartner' }>,
+  state: PoolState,
+): Decision<PoolEvent> {
+  const existing = state.partners.get(command.partnerId);
+  if (existing !== undefined) {
+    if (existing.name === command.name && existing.kind === command.kind) return accept();
+    return refuse(
+      refusal(
+        'partner-already-joined',
+        `partner "${command.partnerId}" has already joined as "${existing.name}"`,
+        'partnerId',
+        command.partnerId,
+      ),
+    );
+  }
+  return accept({
+    type: 'PartnerJoined.v1',
+    data: {
+      poolId: command.poolId,
+      partnerId: command.partnerId,
+      name: command.name,
+      kind: command.kind,
+    },
+  });
+}
+
+function agreeRiskShareTerms(
+  command: Extract<PoolCommand, { type: 'AgreeRiskShareTerms' }>,
+  state: PoolState,
+): Decision<PoolEvent> {
+  const invalid = (message: string, field: string, value: string) =>
+    refuse<PoolEvent>(refusal('risk-share-terms-invalid', message, field, value));
+  if (command.basis !== 'fixed-shares' && command.fixedShares.length > 0) {
+    return invalid(
+      `fixed shares apply only to the "fixed-shares" basis, not "${command.basis}"`,
+      'basis',
+      command.basis,
+    );
+  }
+  const seenSchemes = new Set<string>();
+  for (const [index, scheme] of command.fixedShares.entries()) {
+    const field = `fixedShares[${index}]`;
+    if (!state.schemes.has(scheme.schemeId)) {
+      return refuse(
+        refusal(
+          'scheme-unknown',
+          `scheme "${scheme.schemeId}" is not registered`,
+          `${field}.schemeId`,
+          scheme.schemeId,
+        ),
+      );
+    }
+    if (seenSchemes.has(scheme.schemeId))
+      return invalid(
+        `scheme "${scheme.schemeId}" has two sets of shares`,
+        `${field}.schemeId`,
+        scheme.schemeId,
+      );
+    seenSchemes.add(scheme.schemeId);
+    for (const [shareIndex, share] of scheme.shares.entries()) {
+      if (!state.partners.has(share.partnerId)) {
+        return refuse(
+          refusal(
+            'partner-unknown',
+            `partner "${share.partnerId}" has not joined the pool`,
+            `${field}.shares[${shareIndex}].partnerId`,
+            share.partnerId,
+          ),
+        );
+      }
+    }
+    const total = Money.sum(scheme.shares.map((share) => Money.parse(share.percentage)));
+    if (!total.equals(Money.parse('100'))) {
+      return invalid(
+        `the shares of scheme "${scheme.schemeId}" add up to ${total.toString()}%, not 100%`,
+        `${field}.shares`,
+        total.toString(),
+      );
+    }
+  }
+  const terms = { basis: command.basis, fixedShares: command.fixedShares };
+  if (sameJson(state.riskShare, terms)) return accept();
+  return accept({ type: 'RiskShareTermsAgreed.v1', data: { poolId: command.poolId, ...terms } });
+}
+
+function openFinancialYear(
+  command: Extract<PoolCommand, { type: 'OpenFinancialYear' }>,
+  state: PoolState,
+): Decision<PoolEvent> {
+  const existing = state.years.get(command.year);
+  if (existing !== undefined) {
+    if (sameJson(existing, command.referenceData)) return accept();
+    return refuse(
+      refusal(
+        'year-already-open',
+        `financial year ${command.year} is already open`,
+        'year',
+        command.year,
+      ),
+    );
+  }
+  const names = command.referenceData.fundingStreams.map((stream) => stream.name);
+  const duplicate = names.find((streamName, index) => names.indexOf(streamName) !== index);
+  if (duplicate !== undefined) {
+    return refuse(
+      refusal(
+        'reference-unknown',
+        `funding stream "${duplicate}" is listed twice`,
+        'referenceData.fundingStreams',
+        duplicate,
+      ),
+    );
+  }
+  return accept({
+    type: 'FinancialYearOpened.v1',
+    data: { poolId: command.poolId, year: command.year, referenceData: command.referenceData },
+  });
+}
+
+function registerScheme(
+  command: Extract<PoolCommand, { type: 'RegisterScheme' }>,
+  state: PoolState,
+): Decision<PoolEvent> {
+  const existing = state.schemes.get(command.schemeId);
+  if (existing !== undefined) {
+    const { withdrawn: _withdrawn, ...columns } = existing;
+    if (sameJson(columns, command.columns)) return accept();
+    return refuse(
+      refusal(
+        'scheme-already-registered',
+        `scheme "${command.schemeId}" is already registered`,
+        'schemeId',
+        command.schemeId,
+      ),
+    );
+  }
+  const problem = checkSchemeColumns(command.columns, state);
+  if (problem !== undefined) return refuse(problem);
+  return accept({
+    type: 'SchemeRegistered.v1',
+    data: { poolId: command.poolId, schemeId: command.schemeId, ...command.columns },
+  });
+}
+
+function amendScheme(
+  command: Extract<PoolCommand, { type: 'AmendScheme' }>,
+  state: PoolState,
+): Decision<PoolEvent> {
+  const scheme = state.schemes.get(command.schemeId);
+  if (scheme === undefined)
+    return refuse(
+      refusal(
+        'scheme-unknown',
+        `scheme "${command.schemeId}" is not registered`,
+        'schemeId',
+        command.schemeId,
+      ),
+    );
+  if (scheme.withdrawn)
+    return refuse(
+      refusal(
+        'scheme-withdrawn',
+        `scheme "${command.schemeId}" has been withdrawn`,
+        'schemeId',
+        command.schemeId,
+      ),
+    );
+  const { withdrawn: _withdrawn, ...columns } = scheme;
+  const changes = Object.fromEntries(
+    Object.entries(command.changes).filter(
+      ([key, value]) => value !== undefined && columns[key as keyof SchemeColumns] !== value,
+    ),
+  ) as SchemeChanges;
+  if (Object.keys(changes).length === 0) return accept();
+  const problem = checkSchemeColumns(mergeColumns(columns, changes), state);
+  if (problem !== undefined) return refuse(problem);
+  return accept({
+    type: 'SchemeAmended.v1',
+    data: { poolId: command.poolId, schemeId: command.schemeId, changes },
+  });
+}
+
+function withdrawScheme(
+  command: Extract<PoolCommand, { type: 'WithdrawScheme' }>,
+  state: PoolState,
+): Decision<PoolEvent> {
+  const scheme = state.schemes.get(command.schemeId);
+  if (scheme === undefined)
+    return refuse(
+      refusal(
+        'scheme-unknown',
+        `scheme "${command.schemeId}" is not registered`,
+        'schemeId',
+        command.schemeId,
+      ),
+    );
+  if (scheme.withdrawn) return accept();
+  return accept({
+    type: 'SchemeWithdrawn.v1',
+    data: { poolId: command.poolId, schemeId: command.schemeId },
+  });
+}
+
+/** The latest open year's reference lists: the ones a scheme registered now must use. */
+export function latestReferenceData(state: PoolState): ReferenceData | undefined {
+  const latest = [...state.years.keys()].sort().at(-1);
+  return latest === undefined ? undefined : state.years.get(latest);
+}
+
+function checkSchemeColumns(columns: SchemeColumns, state: PoolState) {
+  const reference = latestReferenceData(state);
+  if (reference === undefined) {
+    return refusal(
+      'year-not-open',
+      'open a financial year first: its reference lists say which scheme types and areas exist',
+    );
+  }
+  const lists: [keyof SchemeColumns, readonly string[]][] = [
+    ['schemeType', reference.schemeTypes.map((type) => type.name)],
+    ['areaOfSpend', reference.areasOfSpend],
+    ['commissioner', reference.commissioners],
+    ['provider', reference.providers],
+  ];
+  for (const [field, allowed] of lists) {
+    const value = String(columns[field]);
+    if (!allowed.includes(value)) {
+      return refusal(
+        'reference-unknown',
+        `${field} "${value}" is not in the reference list (${allowed.join(', ')})`,
+        field,
+        value,
+      );
+    }
+  }
+  return checkCommissionerSplit(columns);
+}
+
+/** A joint scheme states the NHS and LA percentages, adding up to 100; another states neither. */
+function checkCommissionerSplit(columns: SchemeColumns) {
+  const joint = columns.commissioner === 'Joint';
+  const { nhsPercentage, laPercentage } = columns;
+  if (!joint) {
+    if (nhsPercentage === undefined && laPercentage === undefined) return undefined;
+    return refusal(
+      'commissioner-split-invalid',
+      `only a joint scheme has NHS and LA percentages; this one is commissioned by ${columns.commissioner}`,
+      'commissioner',
+      columns.commissioner,
+    );
+  }
+  const split = Money.parse(nhsPercentage ?? '0').plus(Money.parse(laPercentage ?? '0'));
+  if (
+    nhsPercentage === undefined ||
+    laPercentage === undefined ||
+    !split.equals(Money.parse('100'))
+  ) {
+    return refusal(
+      'commissioner-split-invalid',
+      `the NHS and LA percentages add up to ${split.toString()}, not 100`,
+      'nhsPercentage',
+      nhsPercentage ?? '',
+    );
+  }
+  return undefined;
+}
+
+/** The columns with the given changes applied; a change left out leaves its column as it was. */
+export function mergeColumns(columns: SchemeColumns, changes: SchemeChanges): SchemeColumns {
+  const merged: Record<string, unknown> = { ...columns };
+  for (const [key, value] of Object.entries(changes)) if (value !== undefined) merged[key] = value;
+  return merged as SchemeColumns;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}

@@ -1,0 +1,85 @@
+import type { ActorRole } from '../events/envelope.ts';
+import type { DomainError } from './decider.ts';
+
+/** Who issues a command: the decider needs it for maker-checker rules. */
+export interface Actor {
+  readonly id: string;
+  readonly role: ActorRole;
+}
+
+/** The role that approves virements, contribution variations and quarter closes (rule 4). */
+export const APPROVER_ROLE: ActorRole = 'cfo';
+
+/**
+ * Every refusal code of the domain, with what it means. The API maps each to a problem type;
+ * the codes are stable: a client may rely on them.
+ */
+export const REFUSAL_CODES = {
+  'pool-not-registered': 'the pool has not been registered',
+  'pool-already-registered': 'a pool with this id is already registered',
+  'pool-mismatch': 'the command names another pool than the one it was sent to',
+  'partner-unknown': 'the partner has not joined the pool',
+  'partner-already-joined': 'a partner with this id has already joined with other details',
+  'risk-share-terms-invalid': 'the risk-share terms do not add up',
+  'year-not-open': 'the financial year has not been opened',
+  'year-already-open': 'the financial year is already open with other reference data',
+  'year-closed': 'all four quarters of the year are closed',
+  'reference-unknown': 'a value is not in the reference lists of the year',
+  'scheme-unknown': 'the scheme is not registered',
+  'scheme-already-registered': 'a scheme with this id is already registered with other columns',
+  'scheme-withdrawn': 'the scheme has been withdrawn',
+  'scheme-line-unknown':
+    'no funds have been allocated to this scheme from this funding stream in this year',
+  'commissioner-split-invalid': 'the NHS and LA percentages of a joint scheme must add up to 100',
+  'duplicate-id': 'the id has been used already',
+  'amount-invalid': 'the amount is not allowed here',
+  'contribution-not-planned': 'no contribution is planned for this partner and funding stream',
+  'contribution-already-planned':
+    'a contribution is already planned for this partner and funding stream',
+  'insufficient-unallocated-funds': 'the funding stream has not that much unallocated',
+  'insufficient-line-budget': 'the scheme line has not that much unspent budget',
+  'instalment-exceeds-award': 'the instalments would exceed the grant award',
+  'grant-unknown': 'no grant award with this id',
+  'capital-to-revenue': 'capital funding may only go to capital schemes',
+  'virement-same-line': 'a virement moves budget between two different scheme lines',
+  'virement-unknown': 'no virement with this id',
+  'variation-unknown': 'no contribution variation with this id',
+  'not-pending': 'the request has already been decided',
+  'approver-role-required': 'only the approver role may decide this',
+  'same-person-approval': 'the person who requested it may not approve it',
+  'ibcf-purpose-required': 'iBCF spend must name one of the three iBCF purposes',
+  'ibcf-purpose-not-applicable': 'only iBCF spend names an iBCF purpose',
+  'date-outside-quarter': 'the date does not fall in the quarter',
+  'quarter-closed': 'the quarter is closed',
+  'quarter-not-closed': 'the quarter is not closed',
+  'quarter-out-of-order': 'quarters close in order',
+  'close-not-requested': 'closing the quarter has not been requested',
+  'close-already-requested': 'closing the quarter has already been requested',
+  'position-out-of-date': 'the ledger has changed since the position was computed',
+  'position-changed-since-request':
+    'the quarterly position has changed since the close was requested',
+  'spend-unknown': 'no spend with this id',
+  'already-reversed': 'the spend has already been reversed',
+  'reason-required': 'a reason must be given',
+  'year-end-not-ready': 'the year-end outturn needs all four quarters closed',
+  'outturn-already-determined': 'the year-end outturn has already been determined',
+  'outturn-not-determined': 'the year-end outturn has not been determined',
+  'risk-share-already-applied': 'the risk share has already been applied',
+  'saving-unknown': 'no planned saving with this id for this scheme',
+} as const;
+
+export type RefusalCode = keyof typeof REFUSAL_CODES;
+
+export function refusal(
+  code: RefusalCode,
+  message: string,
+  field?: string,
+  value?: string,
+): DomainError {
+  return {
+    code,
+    message,
+    ...(field === undefined ? {} : { field }),
+    ...(value === undefined ? {} : { value }),
+  };
+}
