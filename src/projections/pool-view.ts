@@ -1,0 +1,227 @@
+import { Money } from '#money';
+import type { BcfEvent, Quarter, ReferenceData, SchemeColumns } from '../events/catalogue/index.ts';
+import { applyLedgerEvent } from './year-view-fold.ts';
+
+/**
+ * The pool view: everything the reports need about one pool, folded from its events. Plain JSON
+ * (amounts as decimal strings) so it can be stored, compared byte for byte, and rebuilt.
+ *
+ * Ledger events are folded without looking at the pool's own facts and the other way round, so
+ * the view is the same whether the pool's and the ledger's streams are folded interleaved, in
+ * global order, or one after the other. Every effect lands in the quarter stamped on the event or,
+ * for events without one, in the quarter open when it was recorded: a closed quarter's figures
+ * never change afterwards.
+ */
+export interface PoolView {
+  poolId: string;
+  registration: { name: string; hwbArea: string; currency: string; hostPartnerId: string } | null;
+  partners: { partnerId: string; name: string; kind: string }[];
+  schemes: Record<string, SchemeColumns & { withdrawn: boolean }>;
+  riskShare: {
+    basis: string;
+    fixedShares: { schemeId: string; shares: { partnerId: string; percentage: string }[] }[];
+  };
+  years: Record<string, YearView>;
+}
+
+export type QuarterAmounts = Record<Quarter, string>;
+
+export interface YearView {
+  year: string;
+  referenceData: ReferenceData | null;
+  closedQuarters: number;
+  /** Per funding stream, kept alongside the lines so reports can check one against the other. */
+  streams: Record<string, StreamFigures>;
+  grants: Record<string, { fundingStream: string; awarded: string; received: string }>;
+  contributions: Record<
+    string,
+    Record<
+      string,
+      {
+        plannedByQuarter: QuarterAmounts;
+        variedByQuarter: QuarterAmounts;
+        receivedByQuarter: QuarterAmounts;
+      }
+    >
+  >;
+  lines: Record<string, Record<string, LineFigures>>;
+  ibcfByPurpose: Record<string, QuarterAmounts>;
+  savings: Record<
+    string,
+    { planned: string; cashablePlanned: string; realisedByQuarter: QuarterAmounts }
+  >;
+  quarters: Record<Quarter, QuarterControl>;
+  virements: VirementRecord[];
+  variations: VariationRecord[];
+  corrections: CorrectionRecord[];
+  outturn: { contributions: string; spent: string; net: string } | null;
+  riskShare: {
+    basis: string;
+    net: string;
+    allocations: { partnerId: string; amount: string }[];
+  } | null;
+}
+
+export interface StreamFigures {
+  planned: string;
+  varied: string;
+  received: string;
+  allocated: string;
+  spent: string;
+}
+
+export interface LineFigures {
+  /** Allocations less releases, by the quarter they were posted in. */
+  allocatedByQuarter: QuarterAmounts;
+  virementsInByQuarter: QuarterAmounts;
+  virementsOutByQuarter: QuarterAmounts;
+  /** Spend less reversals plus adjustments, by the quarter they were posted in. */
+  spendByQuarter: QuarterAmounts;
+  /** The forecast outturn of the line as last given in each quarter. */
+  forecastByQuarter: Record<Quarter, string | null>;
+}
+
+export interface QuarterControl {
+  closeRequestedBy: string | null;
+  closedBy: string | null;
+  reportDigest: string | null;
+  ledgerVersion: number | null;
+  poolVersion: number | null;
+}
+
+export interface VirementRecord {
+  virementId: string;
+  fundingStream: string;
+  fromSchemeId: string;
+  toSchemeId: string;
+  amount: string;
+  status: 'pending' | 'approved' | 'rejected';
+  requestedBy: string;
+  requestedIn: Quarter;
+  decidedBy: string | null;
+  decidedIn: Quarter | null;
+}
+
+export interface VariationRecord {
+  variationId: string;
+  partnerId: string;
+  fundingStream: string;
+  change: string;
+  status: 'pending' | 'approved' | 'rejected';
+  requestedBy: string;
+  requestedIn: Quarter;
+  decidedBy: string | null;
+  decidedIn: Quarter | null;
+}
+
+export interface CorrectionRecord {
+  id: string;
+  kind: 'reversal' | 'prior-period-adjustment';
+  schemeId: string;
+  fundingStream: string;
+  /** Signed: a reversal takes the spend off again. */
+  amount: string;
+  postedIn: Quarter;
+  /** The closed quarter it corrects; null for a reversal within the same open quarter. */
+  correcting: Quarter | null;
+  description: string;
+}
+
+export function emptyPoolView(poolId: string): PoolView {
+  return {
+    poolId,
+    registration: null,
+    partners: [],
+    schemes: {},
+    riskShare: { basis: 'none', fixedShares: [] },
+    years: {},
+  };
+}
+
+export function applyToPoolView(view: PoolView, event: BcfEvent): void {
+  switch (event.type) {
+    case 'PoolRegistered.v1': {
+      const { name, hwbArea, currency, hostPartnerId } = event.data;
+      view.registration = { name, hwbArea, currency, hostPartnerId };
+      return;
+    }
+    case 'PartnerJoined.v1':
+      view.partners.push({
+        partnerId: event.data.partnerId,
+        name: event.data.name,
+        kind: event.data.kind,
+      });
+      return;
+    case 'RiskShareTermsAgreed.v1':
+      view.riskShare = { basis: event.data.basis, fixedShares: event.data.fixedShares };
+      return;
+    case 'FinancialYearOpened.v1':
+      yearOf(view, event.data.year).referenceData = event.data.referenceData;
+      return;
+    case 'SchemeRegistered.v1': {
+      const { poolId: _pool, schemeId, ...columns } = event.data;
+      view.schemes[schemeId] = { ...columns, withdrawn: false };
+      return;
+    }
+    case 'SchemeAmended.v1': {
+      const scheme = view.schemes[event.data.schemeId];
+      if (scheme === undefined) return;
+      for (const [column, value] of Object.entries(event.data.changes)) {
+        if (value !== undefined) (scheme as Record<string, unknown>)[column] = value;
+      }
+      return;
+    }
+    case 'SchemeWithdrawn.v1': {
+      const scheme = view.schemes[event.data.schemeId];
+      if (scheme !== undefined) scheme.withdrawn = true;
+      return;
+    }
+    default:
+      applyLedgerEvent(yearOf(view, event.data.year), event);
+  }
+}
+
+export function yearOf(view: PoolView, year: string): YearView {
+  let found = view.years[year];
+  if (found === undefined) {
+    found = emptyYearView(year);
+    view.years[year] = found;
+  }
+  return found;
+}
+
+export function emptyYearView(year: string): YearView {
+  const control = (): QuarterControl => ({
+    closeRequestedBy: null,
+    closedBy: null,
+    reportDigest: null,
+    ledgerVersion: null,
+    poolVersion: null,
+  });
+  return {
+    year,
+    referenceData: null,
+    closedQuarters: 0,
+    streams: {},
+    grants: {},
+    contributions: {},
+    lines: {},
+    ibcfByPurpose: {},
+    savings: {},
+    quarters: { Q1: control(), Q2: control(), Q3: control(), Q4: control() },
+    virements: [],
+    variations: [],
+    corrections: [],
+    outturn: null,
+    riskShare: null,
+  };
+}
+
+export function zeroByQuarter(): QuarterAmounts {
+  return { Q1: '0.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' };
+}
+
+/** Adds an amount to a decimal-string figure, exactly. */
+export function addAmount(figure: string, amount: string): string {
+  return Money.parse(figure).plus(Money.parse(amount)).toString();
+}
