@@ -37,10 +37,14 @@ export function createLedgerService(
 
     async ledger(command: LedgerCommandInput, metadata: EventMetadata): Promise<CommandOutcome> {
       const pool = await pools.currentState(poolStreamId(command.poolId));
+      // A reversal's reason is the "why" of the audit trail: it travels in the metadata too.
+      const reason = 'reason' in command ? command.reason : undefined;
+      const withReason =
+        reason !== undefined && metadata.reason === undefined ? { ...metadata, reason } : metadata;
       return ledgers.handle(
         ledgerStreamId(command.poolId, command.year),
         { ...command, pool: pool.state } as LedgerCommand,
-        metadata,
+        withReason,
       );
     },
 
