@@ -185,21 +185,9 @@ export class Money {
     return this.toString();
   }
 
-  /**
-   * This amount as a percentage of `whole`, to `decimalPlaces` places, as a string (variance
-   * percentages, RAG thresholds). Undefined when the whole is zero.
-   */
-  percentageOf(whole: Money, decimalPlaces = 2): string | undefined {
-    if (whole.isZero()) return undefined;
-    return this.#value.times(100).dividedBy(whole.#value).toFixed(decimalPlaces);
-  }
-
-  /** The share `numerator/denominator` (decimal strings, e.g. a percentage "60" of "100"), rounded to pence half-even. */
-  scaledBy(numerator: string, denominator: string): Money {
-    const scaled = this.#value
-      .times(new LedgerDecimal(numerator))
-      .dividedBy(new LedgerDecimal(denominator));
-    return new Money(scaled.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN));
+  /** Whether this amount is more than `percent` per cent of `whole`, compared exactly. */
+  exceedsPercentageOf(whole: Money, percent: string): boolean {
+    return this.#value.times(100).greaterThan(whole.#value.times(new LedgerDecimal(percent)));
   }
 
   static sum(amounts: Iterable<Money>): Money {

@@ -57,7 +57,7 @@ function parseCsv(text: string): string[][] {
 
 export function demoPoolCommands(): PoolCommand[] {
   const partners = readCsv('partners.csv');
-  const host = partners.find((partner) => partner['Host'] === 'yes');
+  const host = partners.find((partner) => partner.Host === 'yes');
   if (host === undefined) throw new Error('the demo plan names no host partner');
   const kind = (text: string) =>
     (text === 'Local Authority' ? 'Local Authority' : text === 'CCG' ? 'CCG' : 'Other') as
@@ -74,7 +74,7 @@ export function demoPoolCommands(): PoolCommand[] {
       host: {
         partnerId: host['Partner ID'] ?? '',
         name: host['Partner Name'] ?? '',
-        kind: kind(host['Kind'] ?? ''),
+        kind: kind(host.Kind ?? ''),
       },
     },
     ...partners
@@ -85,7 +85,7 @@ export function demoPoolCommands(): PoolCommand[] {
         poolId: DEMO_POOL,
         partnerId: partner['Partner ID'] ?? '',
         name: partner['Partner Name'] ?? '',
-        kind: kind(partner['Kind'] ?? ''),
+        kind: kind(partner.Kind ?? ''),
       })),
     ...DEMO_YEARS.map(({ year }) => ({
       type: 'OpenFinancialYear' as const,
@@ -110,12 +110,12 @@ export function demoPoolCommands(): PoolCommand[] {
       columns: {
         name: row['Scheme Name'] ?? '',
         schemeType: row['Scheme Type'] ?? '',
-        description: row['Description'] ?? '',
+        description: row.Description ?? '',
         areaOfSpend: row['Area of Spend'] ?? '',
-        commissioner: row['Commissioner'] ?? '',
+        commissioner: row.Commissioner ?? '',
         ...(nhs === '' ? {} : { nhsPercentage: nhs }),
         ...(la === '' ? {} : { laPercentage: la }),
-        provider: row['Provider'] ?? '',
+        provider: row.Provider ?? '',
         newOrExisting: row['New/Existing Scheme'] === 'New' ? 'New' : 'Existing',
       },
     });

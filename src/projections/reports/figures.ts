@@ -62,11 +62,9 @@ export function rag(budget: Money, spent: Money, forecast: Money, thresholds: Ra
   if (spent.greaterThan(budget)) return 'red';
   const variance = forecast.minus(budget);
   if (!variance.isPositive()) return 'green';
-  const percent = variance.percentageOf(budget);
-  if (percent === undefined) return 'red';
-  const above = (threshold: string) => Money.parse(percent).greaterThan(Money.parse(threshold));
-  if (above(thresholds.redAbovePercent)) return 'red';
-  if (above(thresholds.amberAbovePercent)) return 'amber';
+  if (!budget.isPositive() || variance.exceedsPercentageOf(budget, thresholds.redAbovePercent))
+    return 'red';
+  if (variance.exceedsPercentageOf(budget, thresholds.amberAbovePercent)) return 'amber';
   return 'green';
 }
 
