@@ -2,6 +2,7 @@ import type { DomainEvent, EventMetadata } from '../events/envelope.ts';
 import { WrongExpectedVersionError } from '../events/store/errors.ts';
 import { type AppendResult, type EventStore, STORE_LIMITS } from '../events/store/port.ts';
 import type { Decider, DomainError } from './decider.ts';
+import { refusal } from './refusals.ts';
 
 export interface CommandHandlerOptions {
   /** How many times a command is decided again after another writer got in first. */
@@ -98,11 +99,16 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
     streamId: string,
     command: Command,
     metadata: EventMetadata,
+    expectedVersion: number | undefined,
   ): Promise<CommandOutcome> {
     const earlier = await store.findAppend(metadata.idempotencyKey);
     if (earlier !== undefined) return { ok: true, append: earlier, eventCount: earlier.eventCount };
-    for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
+    // With an expected version the caller decided on a state it has seen: no retry on a newer one.
+    const attempts = expectedVersion === undefined ? options.maxRetries : 0;
+    for (let attempt = 0; attempt <= attempts; attempt++) {
       const { state, version } = await load(streamId);
+      if (expectedVersion !== undefined && version !== expectedVersion)
+        return versionMismatch(streamId, expectedVersion, version);
       const decision = decider.decide(command, state);
       if (!decision.ok) return decision;
       if (decision.events.length === 0) return { ok: true, append: undefined, eventCount: 0 };
@@ -125,17 +131,24 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
         return { ok: true, append, eventCount: append.eventCount };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (expectedVersion !== undefined)
+          return versionMismatch(streamId, expectedVersion, error.actualVersion);
       }
     }
     throw new CommandContentionError(streamId, options.maxRetries + 1);
   }
 
+  /**
+   * Decides and appends the command. With `expectedVersion`, the command applies only if the
+   * stream is still at that version (an HTTP If-Match), and is refused otherwise.
+   */
   function handle(
     streamId: string,
     command: Command,
     metadata: EventMetadata,
+    expectedVersion?: number,
   ): Promise<CommandOutcome> {
-    return inTurn(streamId, () => decideAndAppend(streamId, command, metadata));
+    return inTurn(streamId, () => decideAndAppend(streamId, command, metadata, expectedVersion));
   }
 
   /**
@@ -147,6 +160,18 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
   }
 
   return { handle, currentState };
+}
+
+function versionMismatch(streamId: string, expected: number, actual: number): CommandOutcome {
+  return {
+    ok: false,
+    error: refusal(
+      'version-mismatch',
+      `"${streamId}" is at version ${actual}, not ${expected}: read it again`,
+      'If-Match',
+      String(expected),
+    ),
+  };
 }
 
 export type CommandHandler<Command> = {

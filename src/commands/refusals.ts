@@ -66,6 +66,9 @@ export const REFUSAL_CODES = {
   'outturn-not-determined': 'the year-end outturn has not been determined',
   'risk-share-already-applied': 'the risk share has already been applied',
   'saving-unknown': 'no planned saving with this id for this scheme',
+  'user-unknown': 'no active user with this id',
+  'token-unknown': 'the user has no token with this id',
+  'version-mismatch': 'the stream is not at the version the request expected',
 } as const;
 
 export type RefusalCode = keyof typeof REFUSAL_CODES;

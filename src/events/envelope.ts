@@ -29,6 +29,11 @@ export const eventMetadataSchema = z.strictObject({
   correlationId: identifier,
   causationId: identifier,
   idempotencyKey: identifier,
+  /** SHA-256 of the request that caused the event, to tell a retry from another request under the same key. */
+  requestDigest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   reason: z.string().min(1).max(2000).optional(),
 });
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;

@@ -1,6 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { canonicalJson } from '../events/canonical-json.ts';
-import type { BcfEvent } from '../events/catalogue/index.ts';
 import type { RecordedEvent } from '../events/envelope.ts';
 
 /**
@@ -14,7 +13,7 @@ CREATE TABLE IF NOT EXISTS audit_trail (
   stream_version INTEGER NOT NULL,
   event_id TEXT NOT NULL,
   type TEXT NOT NULL,
-  pool_id TEXT NOT NULL,
+  pool_id TEXT,
   year TEXT,
   scheme_ids TEXT NOT NULL,
   actor_id TEXT NOT NULL,
@@ -53,7 +52,7 @@ export interface AuditEntry {
   streamVersion: number;
   eventId: string;
   type: string;
-  poolId: string;
+  poolId: string | null;
   year: string | null;
   schemeIds: string[];
   actor: { id: string; role: string };
@@ -72,7 +71,7 @@ export interface AuditPage {
 }
 
 /** The audit row of an event, in the column order of the insert statement. */
-export function auditRow(event: RecordedEvent & BcfEvent): (string | number | null)[] {
+export function auditRow(event: RecordedEvent): (string | number | null)[] {
   const data = event.data as Record<string, unknown>;
   const schemeIds = [data.schemeId, data.fromSchemeId, data.toSchemeId].filter(
     (id): id is string => typeof id === 'string',
@@ -83,7 +82,7 @@ export function auditRow(event: RecordedEvent & BcfEvent): (string | number | nu
     event.streamVersion,
     event.eventId,
     event.type,
-    String(data.poolId),
+    typeof data.poolId === 'string' ? data.poolId : null,
     typeof data.year === 'string' ? data.year : null,
     JSON.stringify(schemeIds),
     event.metadata.actor.id,
@@ -136,7 +135,7 @@ function toEntry(row: Record<string, string | number | null>): AuditEntry {
     streamVersion: Number(row.stream_version),
     eventId: String(row.event_id),
     type: String(row.type),
-    poolId: String(row.pool_id),
+    poolId: row.pool_id === null ? null : String(row.pool_id),
     year: row.year === null ? null : String(row.year),
     schemeIds: JSON.parse(String(row.scheme_ids)) as string[],
     actor: { id: String(row.actor_id), role: String(row.actor_role) },

@@ -1,5 +1,6 @@
 import { Money } from '#money';
 import type { BcfEvent, Quarter, ReferenceData, SchemeColumns } from '../events/catalogue/index.ts';
+import { poolEventSchemas } from '../events/catalogue/pool-events.ts';
 import { applyLedgerEvent } from './year-view-fold.ts';
 
 /**
@@ -14,6 +15,8 @@ import { applyLedgerEvent } from './year-view-fold.ts';
  */
 export interface PoolView {
   poolId: string;
+  /** The pool stream's version this view reflects: what a read's ETag says. */
+  poolVersion: number;
   registration: { name: string; hwbArea: string; currency: string; hostPartnerId: string } | null;
   partners: { partnerId: string; name: string; kind: string }[];
   schemes: Record<string, SchemeColumns & { withdrawn: boolean }>;
@@ -28,6 +31,8 @@ export type QuarterAmounts = Record<Quarter, string>;
 
 export interface YearView {
   year: string;
+  /** The year's ledger stream version this view reflects. */
+  ledgerVersion: number;
   referenceData: ReferenceData | null;
   closedQuarters: number;
   /** Per funding stream, kept alongside the lines so reports can check one against the other. */
@@ -130,6 +135,7 @@ export interface CorrectionRecord {
 export function emptyPoolView(poolId: string): PoolView {
   return {
     poolId,
+    poolVersion: 0,
     registration: null,
     partners: [],
     schemes: {},
@@ -138,7 +144,18 @@ export function emptyPoolView(poolId: string): PoolView {
   };
 }
 
-export function applyToPoolView(view: PoolView, event: BcfEvent): void {
+/**
+ * Folds one event into the view. A recorded event carries its stream version, which the view keeps
+ * so that a read can say which version it reflects.
+ */
+export function applyToPoolView(
+  view: PoolView,
+  event: BcfEvent & { readonly streamVersion?: number },
+): void {
+  if (event.streamVersion !== undefined) {
+    if (event.type in poolEventSchemas) view.poolVersion = event.streamVersion;
+    else yearOf(view, (event.data as { year: string }).year).ledgerVersion = event.streamVersion;
+  }
   switch (event.type) {
     case 'PoolRegistered.v1': {
       const { name, hwbArea, currency, hostPartnerId } = event.data;
@@ -200,6 +217,7 @@ export function emptyYearView(year: string): YearView {
   });
   return {
     year,
+    ledgerVersion: 0,
     referenceData: null,
     closedQuarters: 0,
     streams: {},

@@ -45,6 +45,7 @@ export class ProjectionRunner {
     insertAudit: StatementSync;
   };
   #checkpoint: number;
+  #turn: Promise<unknown> = Promise.resolve();
 
   private constructor(database: DatabaseSync, options: ProjectionRunnerOptions) {
     this.#database = database;
@@ -93,8 +94,17 @@ export class ProjectionRunner {
     return (await this.#store.headPosition()) - this.#checkpoint;
   }
 
-  /** Applies every event after the checkpoint, a batch per transaction; returns how many. */
-  async catchUp(onBatch?: (checkpoint: number) => void): Promise<number> {
+  /**
+   * Applies every event after the checkpoint, a batch per transaction; returns how many. Calls
+   * take turns, so a read that asks to catch up and the follower never apply a batch twice.
+   */
+  catchUp(onBatch?: (checkpoint: number) => void): Promise<number> {
+    const run = this.#turn.then(() => this.#catchUpNow(onBatch));
+    this.#turn = run.catch(() => undefined);
+    return run;
+  }
+
+  async #catchUpNow(onBatch?: (checkpoint: number) => void): Promise<number> {
     let applied = 0;
     for (;;) {
       const page = await this.#store.readAll(this.#checkpoint + 1, { limit: this.#batchSize });
@@ -107,24 +117,15 @@ export class ProjectionRunner {
     }
   }
 
-  /** Catches up, then follows new events as they are appended, until the signal aborts. */
+  /** Catches up, then again whenever an event is appended, until the signal aborts. */
   async follow(signal: AbortSignal): Promise<void> {
     await this.catchUp();
-    let batch: RecordedEvent[] = [];
     for await (const event of this.#store.subscribe({
       fromPosition: this.#checkpoint + 1,
       signal,
     })) {
-      batch.push(event);
-      if (
-        batch.length >= this.#batchSize ||
-        event.globalPosition >= (await this.#store.headPosition())
-      ) {
-        this.#applyBatch(batch);
-        batch = [];
-      }
+      if (event.globalPosition > this.#checkpoint) await this.catchUp();
     }
-    if (batch.length > 0) this.#applyBatch(batch);
   }
 
   poolView(poolId: string): PoolView | undefined {
@@ -163,16 +164,17 @@ export class ProjectionRunner {
     const touched = new Set<string>();
     const rows: unknown[][] = [];
     for (const recorded of events) {
-      const event = recorded as unknown as RecordedEvent & BcfEvent;
-      const poolId = event.data.poolId;
+      rows.push(auditRow(recorded));
+      // Access events (users, tokens) belong to no pool: they go to the audit trail only.
+      const poolId = (recorded.data as { poolId?: unknown }).poolId;
+      if (typeof poolId !== 'string') continue;
       let view = this.#views.get(poolId);
       if (view === undefined) {
         view = emptyPoolView(poolId);
         this.#views.set(poolId, view);
       }
-      applyToPoolView(view, event);
+      applyToPoolView(view, recorded as unknown as RecordedEvent & BcfEvent);
       touched.add(poolId);
-      rows.push(auditRow(event));
     }
     const last = events.at(-1)?.globalPosition ?? this.#checkpoint;
     this.#database.exec('BEGIN IMMEDIATE');

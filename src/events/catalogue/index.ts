@@ -1,13 +1,29 @@
 import { EventCatalogue } from '../catalogue.ts';
+import { type AccessEvent, accessEventSchemas } from './access-events.ts';
 import { type LedgerEvent, ledgerEventSchemas } from './ledger-events.ts';
 import { type PoolEvent, poolEventSchemas } from './pool-events.ts';
 
+export {
+  ACCESS_STREAM_ID,
+  type AccessEvent,
+  poolScope,
+  USER_ROLES,
+  type UserRole,
+  userRole,
+} from './access-events.ts';
 export type { LedgerEvent, LedgerEventOf } from './ledger-events.ts';
 export type { PoolEvent, ReferenceData, SchemeColumns } from './pool-events.ts';
 export * from './vocabulary.ts';
 
-/** Every event the ledger records. */
+/** Every event of a pool and its ledgers. */
 export type BcfEvent = PoolEvent | LedgerEvent;
 
-export const bcfCatalogue = new EventCatalogue({ ...poolEventSchemas, ...ledgerEventSchemas });
+/** Every event the ledger records, access included. */
+export type AnyLedgerEvent = BcfEvent | AccessEvent;
+
+export const bcfCatalogue = new EventCatalogue({
+  ...poolEventSchemas,
+  ...ledgerEventSchemas,
+  ...accessEventSchemas,
+});
 export { type RiskShareFigures, riskShareAllocations } from './risk-share.ts';
