@@ -4,9 +4,26 @@ import { percentage } from './events/catalogue/vocabulary.ts';
 /**
  * The ledger's settings, read from the environment once, with every default visible here.
  */
+const whole = (minimum: number, maximum: number) =>
+  z.coerce.number().int().min(minimum).max(maximum);
+
 const environmentSchema = z.object({
-  /** Where the embedded event store and the read model live. */
+  /** Where the embedded event store, the read model and the API's records live. */
   LEDGER_DATA_DIR: z.string().min(1).default('data'),
+  LEDGER_HOST: z.string().min(1).default('127.0.0.1'),
+  LEDGER_PORT: whole(0, 65_535).default(3000),
+  LEDGER_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  /** The largest request body accepted; larger ones get 413. */
+  LEDGER_BODY_LIMIT_BYTES: whole(1_024, 10 * 1_048_576).default(1_048_576),
+  /** Requests per caller per minute; beyond it 429 with Retry-After. */
+  LEDGER_RATE_LIMIT_PER_MINUTE: whole(1, 1_000_000).default(6_000),
+  /** The longest a request may take, and an idle connection may stay open. */
+  LEDGER_REQUEST_TIMEOUT_MS: whole(1_000, 600_000).default(30_000),
+  LEDGER_KEEP_ALIVE_TIMEOUT_MS: whole(1_000, 600_000).default(5_000),
+  /** Readiness fails while the read model is more than this many events behind the log. */
+  LEDGER_READY_MAX_LAG: whole(0, 10_000_000).default(1_000),
   /**
    * RAG of a scheme line: amber when its forecast outturn is above budget by more than this
    * percentage of the budget, red above the second; red too once spend exceeds the budget.
@@ -17,6 +34,18 @@ const environmentSchema = z.object({
 
 export interface LedgerConfig {
   readonly dataDirectory: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly limits: {
+    readonly bodyLimitBytes: number;
+    readonly rateLimitPerMinute: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    /** Audit trail pages: fixed, so that every client pages the same way. */
+    readonly auditPageMax: 500;
+  };
+  readonly readyMaxLag: number;
   readonly ragThresholds: { readonly amberAbovePercent: string; readonly redAbovePercent: string };
 }
 
@@ -40,6 +69,17 @@ export function loadConfig(
   const settings = parsed.data;
   return {
     dataDirectory: settings.LEDGER_DATA_DIR,
+    host: settings.LEDGER_HOST,
+    port: settings.LEDGER_PORT,
+    logLevel: settings.LEDGER_LOG_LEVEL,
+    limits: {
+      bodyLimitBytes: settings.LEDGER_BODY_LIMIT_BYTES,
+      rateLimitPerMinute: settings.LEDGER_RATE_LIMIT_PER_MINUTE,
+      requestTimeoutMs: settings.LEDGER_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: settings.LEDGER_KEEP_ALIVE_TIMEOUT_MS,
+      auditPageMax: 500,
+    },
+    readyMaxLag: settings.LEDGER_READY_MAX_LAG,
     ragThresholds: {
       amberAbovePercent: settings.LEDGER_RAG_AMBER_ABOVE_PERCENT,
       redAbovePercent: settings.LEDGER_RAG_RED_ABOVE_PERCENT,

@@ -19,6 +19,14 @@ describe('configuration', () => {
     });
   });
 
+  it('reads limits as whole numbers within bounds', () => {
+    expect(loadConfig({ LEDGER_PORT: '8080', LEDGER_BODY_LIMIT_BYTES: '2048' })).toMatchObject({
+      port: 8080,
+      limits: { bodyLimitBytes: 2048 },
+    });
+    expect(() => loadConfig({ LEDGER_PORT: '70000' })).toThrow('LEDGER_PORT');
+  });
+
   it('refuses a threshold that is not a percentage, naming the setting', () => {
     expect(() => loadConfig({ LEDGER_RAG_RED_ABOVE_PERCENT: 'lots' })).toThrow(ConfigError);
     expect(() => loadConfig({ LEDGER_RAG_RED_ABOVE_PERCENT: 'lots' })).toThrow(

@@ -1,0 +1,296 @@
+import { z } from 'zod';
+import { Money } from '#money';
+import {
+  code,
+  financialYear,
+  QUARTERS,
+  quarter as quarterSchema,
+} from '../../events/catalogue/index.ts';
+import { poolViewFromStreams } from '../../projections/as-at.ts';
+import type { PoolView, YearView } from '../../projections/pool-view.ts';
+import { poolBalances } from '../../projections/reports/balances.ts';
+import { compareSchemeIds, sumQuarters } from '../../projections/reports/figures.ts';
+import { quarterlyReport as buildQuarterlyReport } from '../../projections/reports/quarterly-position.ts';
+import { type Problem, problem, problemSchema } from '../problems.ts';
+import { type Call, etag, type Outcome, type RouteSpec, route } from '../route-kit.ts';
+import {
+  asAtQuery,
+  auditPage,
+  auditQuery,
+  balances,
+  ibcfSplit,
+  poolParams,
+  poolSummary,
+  quarterlyReport,
+  savingsReport,
+  yearParams,
+} from '../schemas.ts';
+
+/**
+ * Reads: the pool, its balances, quarterly positions, iBCF split, savings and audit trail. Each
+ * takes an optional `asAt` and then answers from the events recorded up to that moment, folded by
+ * the same code; without it, from the live read model, brought up to date first. The ETag is the
+ * stream version the answer reflects.
+ */
+const responses = (schema: z.ZodType) => ({ 200: schema, default: problemSchema }) as never;
+
+async function viewFor(
+  call: Call<{ poolId: string }, { asAt?: string | undefined }, unknown>,
+): Promise<PoolView | Problem> {
+  const { poolId } = call.params;
+  const asAt = call.query.asAt;
+  let view: PoolView | undefined;
+  if (asAt === undefined) {
+    await call.deps.readModel.catchUp();
+    view = call.deps.readModel.poolView(poolId);
+  } else {
+    view = await poolViewFromStreams(call.deps.store, poolId, { asAt });
+  }
+  if (view === undefined || view.registration === null) {
+    return problem(
+      'not-found',
+      asAt === undefined ? `no pool "${poolId}"` : `no pool "${poolId}" as at ${asAt}`,
+    );
+  }
+  return view;
+}
+
+async function yearFor(
+  call: Call<{ poolId: string; year: string }, { asAt?: string | undefined }, unknown>,
+) {
+  const view = await viewFor(call);
+  if ('detail' in view) return view;
+  const year = view.years[call.params.year];
+  if (year === undefined || year.referenceData === null)
+    return problem(
+      'not-found',
+      `pool "${call.params.poolId}" has no financial year ${call.params.year}`,
+    );
+  return { view, year };
+}
+
+function ok(body: unknown, tag: string): Outcome {
+  return { status: 200, body, headers: { etag: tag } };
+}
+
+const quarterParams = z.strictObject({ poolId: code, year: financialYear, quarter: quarterSchema });
+
+export const readRoutes: RouteSpec[] = [
+  route<unknown, unknown, unknown>({
+    method: 'GET',
+    url: '/pools',
+    permission: 'read',
+    poolScoped: false,
+    summary: 'The pools in your scope',
+    tags: ['reports'],
+    schema: {
+      response: responses(
+        z.object({ pools: z.array(z.object({ poolId: z.string(), name: z.string() })) }),
+      ),
+    },
+    handle: async ({ deps, caller }) => {
+      await deps.readModel.catchUp();
+      const pools = deps.readModel
+        .poolIds()
+        .filter((poolId) => caller.pools === '*' || caller.pools.includes(poolId))
+        .map((poolId) => ({
+          poolId,
+          name: deps.readModel.poolView(poolId)?.registration?.name ?? '',
+        }));
+      return { status: 200, body: { pools } };
+    },
+  }),
+  route<z.infer<typeof poolParams>, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId',
+    permission: 'read',
+    poolScoped: true,
+    summary: 'A pool: partners, schemes, risk-share terms and years',
+    tags: ['reports'],
+    schema: { params: poolParams, querystring: asAtQuery, response: responses(poolSummary) },
+    handle: async (call) => {
+      const view = await viewFor(call);
+      if ('detail' in view) return view;
+      const registration = view.registration ?? {
+        name: '',
+        hwbArea: '',
+        currency: 'GBP',
+        hostPartnerId: '',
+      };
+      return ok(
+        {
+          poolId: view.poolId,
+          ...registration,
+          partners: view.partners,
+          schemes: Object.keys(view.schemes)
+            .sort(compareSchemeIds)
+            .map((schemeId) => ({ schemeId, ...view.schemes[schemeId] })),
+          riskShare: view.riskShare,
+          years: Object.values(view.years)
+            .sort((a, b) => a.year.localeCompare(b.year))
+            .map((year) => ({
+              year: year.year,
+              closedQuarters: year.closedQuarters,
+              referenceDataVersion: year.referenceData?.version ?? null,
+            })),
+        },
+        etag('pool', view.poolVersion),
+      );
+    },
+  }),
+  route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId/years/:year/balances',
+    permission: 'read',
+    poolScoped: true,
+    summary: 'Pooled-budget balances: per stream, scheme line and partner',
+    tags: ['reports'],
+    schema: { params: yearParams, querystring: asAtQuery, response: responses(balances) },
+    handle: async (call) => {
+      const found = await yearFor(call);
+      if ('detail' in found) return found;
+      return ok(
+        poolBalances(found.view, call.params.year, call.deps.config.ragThresholds),
+        etag('ledger', found.year.ledgerVersion),
+      );
+    },
+  }),
+  route<z.infer<typeof quarterParams>, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId/years/:year/quarters/:quarter',
+    permission: 'read',
+    poolScoped: true,
+    summary:
+      'The quarterly position for the CFO group, with its digest and the corrections since close',
+    tags: ['reports'],
+    schema: { params: quarterParams, querystring: asAtQuery, response: responses(quarterlyReport) },
+    handle: async (call) => {
+      const found = await yearFor(call);
+      if ('detail' in found) return found;
+      const report = buildQuarterlyReport(
+        found.view,
+        call.params.year,
+        call.params.quarter,
+        call.deps.config.ragThresholds,
+      );
+      return ok(report, etag('ledger', found.year.ledgerVersion));
+    },
+  }),
+  route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId/years/:year/ibcf',
+    permission: 'read',
+    poolScoped: true,
+    summary: 'iBCF spend by purpose and quarter',
+    tags: ['reports'],
+    schema: { params: yearParams, querystring: asAtQuery, response: responses(ibcfSplit) },
+    handle: async (call) => {
+      const found = await yearFor(call);
+      if ('detail' in found) return found;
+      return ok(
+        { poolId: call.params.poolId, year: call.params.year, purposes: ibcfPurposes(found.year) },
+        etag('ledger', found.year.ledgerVersion),
+      );
+    },
+  }),
+  route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId/years/:year/savings',
+    permission: 'read',
+    poolScoped: true,
+    summary: 'Savings planned against realised, per scheme',
+    tags: ['reports'],
+    schema: { params: yearParams, querystring: asAtQuery, response: responses(savingsReport) },
+    handle: async (call) => {
+      const found = await yearFor(call);
+      if ('detail' in found) return found;
+      return ok(
+        {
+          poolId: call.params.poolId,
+          year: call.params.year,
+          schemes: savings(found.view, found.year),
+        },
+        etag('ledger', found.year.ledgerVersion),
+      );
+    },
+  }),
+  route<z.infer<typeof poolParams>, z.infer<typeof auditQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId/audit',
+    permission: 'read',
+    poolScoped: true,
+    summary: 'The audit trail of a pool: who did what, when and why',
+    tags: ['audit'],
+    schema: { params: poolParams, querystring: auditQuery, response: responses(auditPage) },
+    handle: async ({ params, query, deps }) => {
+      await deps.readModel.catchUp();
+      return {
+        status: 200,
+        body: deps.readModel.auditTrail(auditFilter({ ...query, poolId: params.poolId })),
+      };
+    },
+  }),
+  route<unknown, z.infer<typeof auditQuery>, unknown>({
+    method: 'GET',
+    url: '/audit',
+    permission: 'read',
+    poolScoped: false,
+    summary: 'The whole audit trail, access events included (callers scoped to every pool)',
+    tags: ['audit'],
+    schema: { querystring: auditQuery, response: responses(auditPage) },
+    handle: async ({ query, deps, caller }) => {
+      if (caller.pools !== '*')
+        return problem(
+          'out-of-scope',
+          'the whole audit trail is for callers whose scope is every pool; ask for one pool’s trail',
+        );
+      await deps.readModel.catchUp();
+      return { status: 200, body: deps.readModel.auditTrail(auditFilter(query)) };
+    },
+  }),
+];
+
+/** asAt is an upper bound on recorded time, like `to`: the tighter of the two applies. */
+function auditFilter(query: z.infer<typeof auditQuery> & { poolId?: string }) {
+  const { asAt, to, ...rest } = query;
+  const upper = [asAt, to].filter((moment): moment is string => moment !== undefined).sort()[0];
+  return Object.fromEntries(
+    Object.entries({ ...rest, to: upper }).filter(([, value]) => value !== undefined),
+  );
+}
+
+function ibcfPurposes(year: YearView) {
+  return Object.keys(year.ibcfByPurpose)
+    .sort()
+    .map((purpose) => {
+      const byQuarter = year.ibcfByPurpose[purpose] ?? {
+        Q1: '0.00',
+        Q2: '0.00',
+        Q3: '0.00',
+        Q4: '0.00',
+      };
+      return { purpose, byQuarter, total: sumQuarters(byQuarter, QUARTERS).toString() };
+    });
+}
+
+function savings(view: PoolView, year: YearView) {
+  return Object.keys(year.savings)
+    .sort(compareSchemeIds)
+    .map((schemeId) => {
+      const saving = year.savings[schemeId] ?? {
+        planned: '0.00',
+        cashablePlanned: '0.00',
+        realisedByQuarter: { Q1: '0.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' },
+      };
+      const realised = sumQuarters(saving.realisedByQuarter);
+      return {
+        schemeId,
+        schemeName: view.schemes[schemeId]?.name ?? '',
+        planned: saving.planned,
+        cashablePlanned: saving.cashablePlanned,
+        realisedByQuarter: saving.realisedByQuarter,
+        realised: realised.toString(),
+        unrealised: Money.parse(saving.planned).minus(realised).toString(),
+      };
+    });
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import {
+  allProblemCodes,
+  isProblemCode,
+  problem,
+  problemSchema,
+  problemStatus,
+  problemTitle,
+} from '../problems.ts';
+import { type RouteSpec, route } from '../route-kit.ts';
+
+/** Liveness, readiness and the problem types' descriptions: public, no token needed. */
+export const serviceRoutes: RouteSpec[] = [
+  route({
+    method: 'GET',
+    url: '/health/live',
+    permission: 'public',
+    poolScoped: false,
+    summary: 'The process is up',
+    tags: ['health'],
+    schema: { response: { 200: z.object({ status: z.literal('live') }) } },
+    handle: async () => ({ status: 200, body: { status: 'live' } }),
+  }),
+  route({
+    method: 'GET',
+    url: '/health/ready',
+    permission: 'public',
+    poolScoped: false,
+    summary: 'The event store answers and the read model is caught up',
+    tags: ['health'],
+    schema: {
+      response: {
+        200: z.object({
+          status: z.literal('ready'),
+          head: z.int(),
+          checkpoint: z.int(),
+          lag: z.int(),
+        }),
+        default: problemSchema,
+      } as never,
+    },
+    handle: async ({ deps }) => {
+      let head: number;
+      try {
+        head = await deps.store.headPosition();
+      } catch {
+        return problem('not-ready', 'the event store does not answer');
+      }
+      const checkpoint = deps.readModel.checkpoint;
+      const lag = head - checkpoint;
+      if (lag > deps.config.readyMaxLag) {
+        return problem(
+          'not-ready',
+          `the read model is ${lag} events behind the log (at most ${deps.config.readyMaxLag} allowed)`,
+        );
+      }
+      return { status: 200, body: { status: 'ready', head, checkpoint, lag } };
+    },
+  }),
+  route<{ code: string }, unknown, unknown>({
+    method: 'GET',
+    url: '/problems/:code',
+    permission: 'public',
+    poolScoped: false,
+    summary: 'What a problem type means',
+    tags: ['health'],
+    schema: {
+      params: z.strictObject({ code: z.string().max(100) }),
+      response: {
+        200: z.object({ type: z.string(), title: z.string(), status: z.int() }),
+        default: problemSchema,
+      } as never,
+    },
+    handle: async ({ params }) => {
+      if (!isProblemCode(params.code))
+        return problem(
+          'not-found',
+          `no problem type "${params.code}"; known: ${allProblemCodes().join(', ')}`,
+        );
+      return {
+        status: 200,
+        body: {
+          type: `/problems/${params.code}`,
+          title: problemTitle(params.code),
+          status: problemStatus(params.code),
+        },
+      };
+    },
+  }),
+];
