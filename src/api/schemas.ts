@@ -31,7 +31,8 @@ export const asAtQuery = z.strictObject({
     .describe('What the ledger knew at this moment (UTC, with milliseconds)'),
 });
 
-const noBody = z.strictObject({}).optional();
+// Action routes (approve, close, withdraw) take no body: none at all, null, or {}.
+const noBody = z.strictObject({}).nullish();
 
 export const bodies = {
   registerPool: z.strictObject({

@@ -1,0 +1,919 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeTable } from '../../src/api/app.ts';
+import { referenceData } from '../support/domain.ts';
+import {
+  type Harness,
+  POOL_URL,
+  scheme,
+  setUpPool,
+  spendBody,
+  startHarness,
+  YEAR_URL,
+} from './api-harness.ts';
+
+/**
+ * Every route through inject, in the order a year unfolds: its success, its refusals with their
+ * problem types, and the events it appended.
+ */
+let api: Harness;
+const covered = new Set<string>();
+
+function expectProblem(response: LightMyRequestResponse, status: number, code: string): void {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = response.json();
+  expect(body).toMatchObject({ type: `/problems/${code}`, status });
+  expect(body.detail.length).toBeGreaterThan(10);
+  expect(response.body).not.toMatch(/at .*\.ts:\d+|SQLITE|\/work\/|node_modules/);
+}
+
+/** Sends the request and returns the types of the events it appended. */
+async function appended(
+  request: () => Promise<LightMyRequestResponse>,
+  status = 201,
+): Promise<string[]> {
+  const before = await api.store.headPosition();
+  const response = await request();
+  expect(response.statusCode, response.body).toBe(status);
+  const page = await api.store.readAll(before + 1);
+  return page.events.map((event) => event.type);
+}
+
+function cover(method: string, url: string): void {
+  covered.add(`${method} ${url}`);
+}
+
+beforeAll(async () => {
+  api = await startHarness();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('pool set-up routes', () => {
+  it('POST /pools registers a pool and its host; a different registration of the same id is refused', async () => {
+    cover('POST', '/pools');
+    const body = {
+      poolId: 'herts',
+      name: 'Hertfordshire BCF',
+      hwbArea: 'Hertfordshire',
+      host: { partnerId: 'HCC', name: 'Hertfordshire County Council', kind: 'Local Authority' },
+    };
+    expect(await appended(() => api.post('/pools', body, 'admin'))).toEqual([
+      'PoolRegistered.v1',
+      'PartnerJoined.v1',
+    ]);
+    expectProblem(
+      await api.post('/pools', { ...body, name: 'Other' }, 'admin'),
+      409,
+      'pool-already-registered',
+    );
+  });
+
+  it('POST /pools/:poolId/partners lets a partner join', async () => {
+    cover('POST', '/pools/:poolId/partners');
+    expect(
+      await appended(() =>
+        api.post(
+          `${POOL_URL}/partners`,
+          { partnerId: 'ENHCCG', name: 'East and North Hertfordshire CCG', kind: 'CCG' },
+          'admin',
+        ),
+      ),
+    ).toEqual(['PartnerJoined.v1']);
+    expectProblem(
+      await api.post(
+        `${POOL_URL}/partners`,
+        { partnerId: 'ENHCCG', name: 'Another', kind: 'CCG' },
+        'admin',
+      ),
+      409,
+      'partner-already-joined',
+    );
+    expectProblem(
+      await api.post(
+        '/pools/nowhere/partners',
+        { partnerId: 'X', name: 'X', kind: 'CCG' },
+        'admin',
+      ),
+      404,
+      'pool-not-registered',
+    );
+  });
+
+  it('POST /pools/:poolId/years opens a year with its reference lists', async () => {
+    cover('POST', '/pools/:poolId/years');
+    expect(
+      await appended(() =>
+        api.post(`${POOL_URL}/years`, { year: '2017-18', referenceData }, 'admin'),
+      ),
+    ).toEqual(['FinancialYearOpened.v1']);
+    expectProblem(
+      await api.post(
+        `${POOL_URL}/years`,
+        { year: '2017-18', referenceData: { ...referenceData, version: 'x' } },
+        'admin',
+      ),
+      409,
+      'year-already-open',
+    );
+  });
+
+  it('POST /pools/:poolId/schemes registers schemes in the template’s columns', async () => {
+    cover('POST', '/pools/:poolId/schemes');
+    expect(
+      await appended(() =>
+        api.post(
+          `${POOL_URL}/schemes`,
+          scheme('1', 'Specialist Care at Home', 'Personalised support/care at home'),
+          'officer',
+        ),
+      ),
+    ).toEqual(['SchemeRegistered.v1']);
+    await api.post(
+      `${POOL_URL}/schemes`,
+      scheme('3', 'Discharge to Assess', 'HICM for managing transfer of care'),
+      'officer',
+    );
+    await api.post(`${POOL_URL}/schemes`, scheme('9', 'Temporary scheme', 'Other'), 'officer');
+    const refused = await api.post(
+      `${POOL_URL}/schemes`,
+      scheme('4', 'Bingo', 'Bingo nights'),
+      'officer',
+    );
+    expectProblem(refused, 422, 'reference-unknown');
+    expect(refused.json()).toMatchObject({ field: 'schemeType', value: 'Bingo nights' });
+  });
+
+  it('POST /pools/:poolId/schemes/:schemeId/amendments amends a scheme', async () => {
+    cover('POST', '/pools/:poolId/schemes/:schemeId/amendments');
+    expect(
+      await appended(() =>
+        api.post(
+          `${POOL_URL}/schemes/3/amendments`,
+          { changes: { description: 'D2A pathway 1' } },
+          'officer',
+        ),
+      ),
+    ).toEqual(['SchemeAmended.v1']);
+    expectProblem(
+      await api.post(`${POOL_URL}/schemes/99/amendments`, { changes: { name: 'x' } }, 'officer'),
+      422,
+      'scheme-unknown',
+    );
+  });
+
+  it('POST /pools/:poolId/schemes/:schemeId/withdrawal withdraws a scheme', async () => {
+    cover('POST', '/pools/:poolId/schemes/:schemeId/withdrawal');
+    expect(
+      await appended(() => api.post(`${POOL_URL}/schemes/9/withdrawal`, undefined, 'officer')),
+    ).toEqual(['SchemeWithdrawn.v1']);
+    expectProblem(
+      await api.post(`${POOL_URL}/schemes/98/withdrawal`, {}, 'officer'),
+      422,
+      'scheme-unknown',
+    );
+  });
+
+  it('POST /pools/:poolId/risk-share-terms agrees terms, refusing shares that do not add up', async () => {
+    cover('POST', '/pools/:poolId/risk-share-terms');
+    expect(
+      await appended(() =>
+        api.post(`${POOL_URL}/risk-share-terms`, { basis: 'proportional-to-contributions' }, 'cfo'),
+      ),
+    ).toEqual(['RiskShareTermsAgreed.v1']);
+    const uneven = {
+      basis: 'fixed-shares',
+      fixedShares: [{ schemeId: '1', shares: [{ partnerId: 'HCC', percentage: '50' }] }],
+    };
+    expectProblem(
+      await api.post(`${POOL_URL}/risk-share-terms`, uneven, 'cfo'),
+      422,
+      'risk-share-terms-invalid',
+    );
+  });
+});
+
+describe('ledger routes', () => {
+  it('POST contributions plans a contribution; planning again with another amount is refused', async () => {
+    cover('POST', '/pools/:poolId/years/:year/contributions');
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/contributions`,
+          { partnerId: 'ENHCCG', fundingStream: 'Minimum CCG Contribution', amount: '1000000.00' },
+          'officer',
+        ),
+      ),
+    ).toEqual(['ContributionPlanned.v1']);
+    await api.post(
+      `${YEAR_URL}/contributions`,
+      { partnerId: 'HCC', fundingStream: 'iBCF', amount: '500000.00' },
+      'officer',
+    );
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/contributions`,
+        { partnerId: 'HCC', fundingStream: 'iBCF', amount: '1.00' },
+        'officer',
+      ),
+      409,
+      'contribution-already-planned',
+    );
+    expectProblem(
+      await api.post(
+        '/pools/herts/years/2019-20/contributions',
+        { partnerId: 'HCC', fundingStream: 'iBCF', amount: '1.00' },
+        'officer',
+      ),
+      404,
+      'year-not-open',
+    );
+  });
+
+  it('POST allocations allocates funds, never beyond what is unallocated', async () => {
+    cover('POST', '/pools/:poolId/years/:year/allocations');
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/allocations`,
+          {
+            allocationId: 'a1',
+            schemeId: '1',
+            fundingStream: 'Minimum CCG Contribution',
+            amount: '600000.00',
+          },
+          'officer',
+        ),
+      ),
+    ).toEqual(['FundsAllocated.v1']);
+    await api.post(
+      `${YEAR_URL}/allocations`,
+      {
+        allocationId: 'a2',
+        schemeId: '3',
+        fundingStream: 'Minimum CCG Contribution',
+        amount: '300000.00',
+      },
+      'officer',
+    );
+    await api.post(
+      `${YEAR_URL}/allocations`,
+      { allocationId: 'a3', schemeId: '3', fundingStream: 'iBCF', amount: '400000.00' },
+      'officer',
+    );
+    const refused = await api.post(
+      `${YEAR_URL}/allocations`,
+      {
+        allocationId: 'a4',
+        schemeId: '1',
+        fundingStream: 'Minimum CCG Contribution',
+        amount: '100000.01',
+      },
+      'officer',
+    );
+    expectProblem(refused, 422, 'insufficient-unallocated-funds');
+    expect(refused.json()).toMatchObject({ field: 'amount', value: '100000.01' });
+  });
+
+  it('POST allocation-releases releases unspent budget', async () => {
+    cover('POST', '/pools/:poolId/years/:year/allocation-releases');
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/allocation-releases`,
+          {
+            releaseId: 'r1',
+            schemeId: '1',
+            fundingStream: 'Minimum CCG Contribution',
+            amount: '50000.00',
+          },
+          'officer',
+        ),
+      ),
+    ).toEqual(['AllocationReleased.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/allocation-releases`,
+        {
+          releaseId: 'r2',
+          schemeId: '1',
+          fundingStream: 'Minimum CCG Contribution',
+          amount: '999999.00',
+        },
+        'officer',
+      ),
+      422,
+      'insufficient-line-budget',
+    );
+  });
+
+  it('POST contribution-variations, /approval and /rejection: maker-checker on contributions', async () => {
+    cover('POST', '/pools/:poolId/years/:year/contribution-variations');
+    cover('POST', '/pools/:poolId/years/:year/contribution-variations/:variationId/approval');
+    cover('POST', '/pools/:poolId/years/:year/contribution-variations/:variationId/rejection');
+    const variation = (variationId: string, change: string) => ({
+      variationId,
+      partnerId: 'ENHCCG',
+      fundingStream: 'Minimum CCG Contribution',
+      change,
+    });
+    expect(
+      await appended(() =>
+        api.post(`${YEAR_URL}/contribution-variations`, variation('v1', '25000.00'), 'cfo'),
+      ),
+    ).toEqual(['ContributionVariationRequested.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/contribution-variations`,
+        { ...variation('v2', '1.00'), partnerId: 'HCC' },
+        'officer',
+      ),
+      422,
+      'contribution-not-planned',
+    );
+    expectProblem(
+      await api.post(`${YEAR_URL}/contribution-variations/v1/approval`, undefined, 'cfo'),
+      403,
+      'same-person-approval',
+    );
+    expect(
+      await appended(() =>
+        api.post(`${YEAR_URL}/contribution-variations/v1/approval`, undefined, 'secondCfo'),
+      ),
+    ).toEqual(['ContributionVaried.v1']);
+    await api.post(`${YEAR_URL}/contribution-variations`, variation('v3', '-1.00'), 'officer');
+    expect(
+      await appended(() =>
+        api.post(`${YEAR_URL}/contribution-variations/v3/rejection`, undefined, 'cfo'),
+      ),
+    ).toEqual(['ContributionVariationRejected.v1']);
+    expectProblem(
+      await api.post(`${YEAR_URL}/contribution-variations/nope/rejection`, undefined, 'cfo'),
+      404,
+      'variation-unknown',
+    );
+  });
+
+  it('POST contribution-receipts records money received', async () => {
+    cover('POST', '/pools/:poolId/years/:year/contribution-receipts');
+    const receipt = {
+      receiptId: 'rc1',
+      partnerId: 'ENHCCG',
+      fundingStream: 'Minimum CCG Contribution',
+      amount: '250000.00',
+      receivedOn: '2017-04-20',
+      reference: 'BACS 991',
+    };
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/contribution-receipts`, receipt, 'officer')),
+    ).toEqual(['ContributionReceived.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/contribution-receipts`,
+        { ...receipt, receiptId: 'rc2', partnerId: 'HCC' },
+        'officer',
+      ),
+      422,
+      'contribution-not-planned',
+    );
+  });
+
+  it('POST grants and /grants/:grantId/instalments record an award and its instalments', async () => {
+    cover('POST', '/pools/:poolId/years/:year/grants');
+    cover('POST', '/pools/:poolId/years/:year/grants/:grantId/instalments');
+    const award = {
+      grantId: 'ibcf-2017',
+      fundingStream: 'iBCF',
+      amount: '500000.00',
+      awardedOn: '2017-04-01',
+      determinationReference: 'DCLG 31/2908',
+    };
+    expect(await appended(() => api.post(`${YEAR_URL}/grants`, award, 'officer'))).toEqual([
+      'GrantAwardRecorded.v1',
+    ]);
+    expectProblem(await api.post(`${YEAR_URL}/grants`, award, 'officer'), 409, 'duplicate-id');
+    const instalment = {
+      instalmentId: 'i1',
+      amount: '125000.00',
+      receivedOn: '2017-04-28',
+      reference: 'BACS 1001',
+    };
+    expect(
+      await appended(() =>
+        api.post(`${YEAR_URL}/grants/ibcf-2017/instalments`, instalment, 'officer'),
+      ),
+    ).toEqual(['GrantInstalmentReceived.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/grants/ibcf-2017/instalments`,
+        { ...instalment, instalmentId: 'i2', amount: '400000.00' },
+        'officer',
+      ),
+      422,
+      'instalment-exceeds-award',
+    );
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/grants/unknown/instalments`,
+        { ...instalment, instalmentId: 'i3' },
+        'officer',
+      ),
+      404,
+      'grant-unknown',
+    );
+  });
+
+  it('POST virements, /approval and /rejection move budget under maker-checker', async () => {
+    cover('POST', '/pools/:poolId/years/:year/virements');
+    cover('POST', '/pools/:poolId/years/:year/virements/:virementId/approval');
+    cover('POST', '/pools/:poolId/years/:year/virements/:virementId/rejection');
+    const virement = (virementId: string) => ({
+      virementId,
+      fundingStream: 'Minimum CCG Contribution',
+      fromSchemeId: '1',
+      toSchemeId: '3',
+      amount: '20000.00',
+    });
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/virements`, virement('vir1'), 'officer')),
+    ).toEqual(['VirementRequested.v1']);
+    expectProblem(
+      await api.post(`${YEAR_URL}/virements`, { ...virement('vir2'), toSchemeId: '1' }, 'officer'),
+      422,
+      'virement-same-line',
+    );
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/virements/vir1/approval`, undefined, 'cfo')),
+    ).toEqual(['VirementApproved.v1']);
+    expectProblem(
+      await api.post(`${YEAR_URL}/virements/vir1/approval`, undefined, 'secondCfo'),
+      409,
+      'not-pending',
+    );
+    await api.post(`${YEAR_URL}/virements`, virement('vir3'), 'officer');
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/virements/vir3/rejection`, undefined, 'cfo')),
+    ).toEqual(['VirementRejected.v1']);
+    expectProblem(
+      await api.post(`${YEAR_URL}/virements/nope/approval`, undefined, 'cfo'),
+      404,
+      'virement-unknown',
+    );
+  });
+
+  it('POST spend records spend; iBCF spend names its purpose', async () => {
+    cover('POST', '/pools/:poolId/years/:year/spend');
+    expect(await appended(() => api.post(`${YEAR_URL}/spend`, spendBody('s1'), 'officer'))).toEqual(
+      ['SpendRecorded.v1'],
+    );
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/spend`,
+          spendBody('s2', {
+            schemeId: '3',
+            fundingStream: 'iBCF',
+            ibcfPurpose: 'reducing-nhs-pressures',
+            amount: '9000.00',
+          }),
+          'officer',
+        ),
+      ),
+    ).toEqual(['SpendRecorded.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/spend`,
+        spendBody('s3', { schemeId: '3', fundingStream: 'iBCF' }),
+        'officer',
+      ),
+      422,
+      'ibcf-purpose-required',
+    );
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/spend`,
+        spendBody('s4', { schemeId: '3', fundingStream: 'DFG' }),
+        'officer',
+      ),
+      422,
+      'scheme-line-unknown',
+    );
+    expectProblem(
+      await api.post(`${YEAR_URL}/spend`, spendBody('s5', { fundingStream: 'Lottery' }), 'officer'),
+      422,
+      'reference-unknown',
+    );
+  });
+
+  it('POST spend/:spendId/reversal reverses a spend once', async () => {
+    cover('POST', '/pools/:poolId/years/:year/spend/:spendId/reversal');
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/spend/s1/reversal`,
+          { reversalId: 'rev1', reason: 'duplicate invoice' },
+          'officer',
+        ),
+      ),
+    ).toEqual(['SpendReversed.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/spend/s1/reversal`,
+        { reversalId: 'rev2', reason: 'again' },
+        'officer',
+      ),
+      409,
+      'already-reversed',
+    );
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/spend/missing/reversal`,
+        { reversalId: 'rev3', reason: 'x' },
+        'officer',
+      ),
+      404,
+      'spend-unknown',
+    );
+  });
+
+  it('POST forecasts updates a forecast; the same figure again changes nothing', async () => {
+    cover('POST', '/pools/:poolId/years/:year/forecasts');
+    const forecast = {
+      schemeId: '3',
+      fundingStream: 'Minimum CCG Contribution',
+      quarter: 'Q1',
+      forecastOutturn: '330000.00',
+    };
+    expect(await appended(() => api.post(`${YEAR_URL}/forecasts`, forecast, 'officer'))).toEqual([
+      'ForecastUpdated.v1',
+    ]);
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/forecasts`, forecast, 'officer'), 200),
+    ).toEqual([]);
+    expectProblem(
+      await api.post(`${YEAR_URL}/forecasts`, { ...forecast, schemeId: '9' }, 'officer'),
+      422,
+      'scheme-line-unknown',
+    );
+  });
+
+  it('POST savings and realised-savings plan and realise savings', async () => {
+    cover('POST', '/pools/:poolId/years/:year/savings');
+    cover('POST', '/pools/:poolId/years/:year/realised-savings');
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/savings`,
+          {
+            savingId: 'sv1',
+            schemeId: '3',
+            amount: '80000.00',
+            cashable: true,
+            description: 'fewer delayed days',
+          },
+          'officer',
+        ),
+      ),
+    ).toEqual(['SavingPlanned.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/savings`,
+        { savingId: 'sv1', schemeId: '3', amount: '1.00', cashable: false, description: 'x' },
+        'officer',
+      ),
+      409,
+      'duplicate-id',
+    );
+    const realised = {
+      realisationId: 'rs1',
+      schemeId: '3',
+      savingId: 'sv1',
+      quarter: 'Q1',
+      amount: '20000.00',
+      evidence: 'DToC return, June',
+    };
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/realised-savings`, realised, 'officer')),
+    ).toEqual(['SavingRealised.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/realised-savings`,
+        { ...realised, realisationId: 'rs2', savingId: 'nope' },
+        'officer',
+      ),
+      422,
+      'saving-unknown',
+    );
+  });
+
+  it('POST quarters/:quarter/close-request and /close-approval close a quarter on its digest', async () => {
+    cover('POST', '/pools/:poolId/years/:year/quarters/:quarter/close-request');
+    cover('POST', '/pools/:poolId/years/:year/quarters/:quarter/close-approval');
+    expectProblem(
+      await api.post(`${YEAR_URL}/quarters/Q2/close-request`, undefined, 'officer'),
+      409,
+      'quarter-out-of-order',
+    );
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/quarters/Q1/close-request`, undefined, 'officer')),
+    ).toEqual(['QuarterCloseRequested.v1']);
+    expectProblem(
+      await api.post(`${YEAR_URL}/quarters/Q1/close-approval`, undefined, 'officer'),
+      403,
+      'forbidden',
+    );
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/quarters/Q1/close-approval`, undefined, 'cfo')),
+    ).toEqual(['QuarterClosed.v1']);
+    const report = (await api.get(`${YEAR_URL}/quarters/Q1`, 'auditor')).json();
+    expect(report.status).toMatchObject({
+      closed: true,
+      closeRequestedBy: 'officer',
+      closedBy: 'cfo',
+    });
+    expect(report.digest).toBe(report.status.closedDigest);
+    expectProblem(
+      await api.post(`${YEAR_URL}/spend`, spendBody('late', { quarter: 'Q1' }), 'officer'),
+      409,
+      'quarter-closed',
+    );
+  });
+
+  it('POST prior-period-adjustments corrects a closed quarter in the open one', async () => {
+    cover('POST', '/pools/:poolId/years/:year/prior-period-adjustments');
+    const adjustment = {
+      adjustmentId: 'ppa1',
+      closedQuarter: 'Q1',
+      schemeId: '1',
+      fundingStream: 'Minimum CCG Contribution',
+      amount: '-250.00',
+      description: 'credit note',
+    };
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/prior-period-adjustments`, adjustment, 'officer')),
+    ).toEqual(['PriorPeriodAdjustmentPosted.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/prior-period-adjustments`,
+        { ...adjustment, adjustmentId: 'ppa2', closedQuarter: 'Q2' },
+        'officer',
+      ),
+      422,
+      'quarter-not-closed',
+    );
+  });
+
+  it('POST outturn and risk-share close the year: refused early, then recorded', async () => {
+    cover('POST', '/pools/:poolId/years/:year/outturn');
+    cover('POST', '/pools/:poolId/years/:year/risk-share');
+    expectProblem(
+      await api.post(`${YEAR_URL}/outturn`, undefined, 'cfo'),
+      409,
+      'year-end-not-ready',
+    );
+    expectProblem(
+      await api.post(`${YEAR_URL}/risk-share`, undefined, 'cfo'),
+      409,
+      'outturn-not-determined',
+    );
+    for (const quarter of ['Q2', 'Q3', 'Q4']) {
+      expect(
+        (await api.post(`${YEAR_URL}/quarters/${quarter}/close-request`, undefined, 'officer'))
+          .statusCode,
+      ).toBe(201);
+      expect(
+        (await api.post(`${YEAR_URL}/quarters/${quarter}/close-approval`, undefined, 'secondCfo'))
+          .statusCode,
+      ).toBe(201);
+    }
+    expect(await appended(() => api.post(`${YEAR_URL}/outturn`, undefined, 'cfo'))).toEqual([
+      'YearEndOutturnDetermined.v1',
+    ]);
+    expect(await appended(() => api.post(`${YEAR_URL}/risk-share`, undefined, 'cfo'))).toEqual([
+      'RiskShareApplied.v1',
+    ]);
+    expectProblem(
+      await api.post(`${YEAR_URL}/risk-share`, undefined, 'cfo'),
+      409,
+      'risk-share-already-applied',
+    );
+  });
+});
+
+describe('read routes', () => {
+  it('GET /pools lists the pools in the caller’s scope', async () => {
+    cover('GET', '/pools');
+    expect((await api.get('/pools', 'auditor')).json()).toEqual({
+      pools: [{ poolId: 'herts', name: 'Hertfordshire BCF' }],
+    });
+    expect((await api.get('/pools', 'outsider')).json()).toEqual({ pools: [] });
+  });
+
+  it('GET /pools/:poolId describes the pool with its ETag', async () => {
+    cover('GET', '/pools/:poolId');
+    const response = await api.get(POOL_URL, 'officer');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers.etag).toMatch(/^"p\d+"$/);
+    expect(response.json()).toMatchObject({
+      poolId: 'herts',
+      partners: [{ partnerId: 'HCC' }, { partnerId: 'ENHCCG' }],
+      riskShare: { basis: 'proportional-to-contributions' },
+    });
+    expectProblem(await api.get('/pools/unknown', 'admin'), 404, 'not-found');
+  });
+
+  it('GET balances gives the figures, and as at an earlier moment what was known then', async () => {
+    cover('GET', '/pools/:poolId/years/:year/balances');
+    const now = (await api.get(`${YEAR_URL}/balances`, 'auditor')).json();
+    expect(
+      now.streams.find(
+        (stream: { fundingStream: string }) => stream.fundingStream === 'Minimum CCG Contribution',
+      ),
+    ).toMatchObject({
+      contributions: '1025000.00',
+      allocated: '850000.00',
+      unallocated: '175000.00',
+      received: '250000.00',
+      spent: '-250.00',
+    });
+    const plans = await api.get(`${POOL_URL}/audit?type=ContributionPlanned.v1`, 'auditor');
+    const firstPlanAt = plans.json().entries[0].recordedAt;
+    const early = (await api.get(`${YEAR_URL}/balances?asAt=${firstPlanAt}`, 'auditor')).json();
+    expect(early.totals).toMatchObject({
+      contributions: '1000000.00',
+      allocated: '0.00',
+      spent: '0.00',
+    });
+    expectProblem(
+      await api.get('/pools/herts/years/2030-31/balances', 'auditor'),
+      404,
+      'not-found',
+    );
+    expectProblem(
+      await api.get(`${YEAR_URL}/balances?asAt=yesterday`, 'auditor'),
+      400,
+      'validation-failed',
+    );
+  });
+
+  it('GET quarters/:quarter gives the quarterly position', async () => {
+    cover('GET', '/pools/:poolId/years/:year/quarters/:quarter');
+    const response = await api.get(`${YEAR_URL}/quarters/Q2`, 'cfo');
+    expect(response.statusCode).toBe(200);
+    expect(response.json().position).toMatchObject({
+      quarter: 'Q2',
+      poolName: 'Hertfordshire BCF',
+    });
+    expectProblem(await api.get(`${YEAR_URL}/quarters/Q5`, 'cfo'), 400, 'validation-failed');
+  });
+
+  it('GET ibcf and savings give the iBCF split and savings against plan', async () => {
+    cover('GET', '/pools/:poolId/years/:year/ibcf');
+    cover('GET', '/pools/:poolId/years/:year/savings');
+    expect((await api.get(`${YEAR_URL}/ibcf`, 'auditor')).json().purposes).toEqual([
+      {
+        purpose: 'reducing-nhs-pressures',
+        byQuarter: { Q1: '9000.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' },
+        total: '9000.00',
+      },
+    ]);
+    expect((await api.get(`${YEAR_URL}/savings`, 'auditor')).json().schemes).toEqual([
+      {
+        schemeId: '3',
+        schemeName: 'Discharge to Assess',
+        planned: '80000.00',
+        cashablePlanned: '80000.00',
+        realisedByQuarter: { Q1: '20000.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' },
+        realised: '20000.00',
+        unrealised: '60000.00',
+      },
+    ]);
+  });
+
+  it('GET /pools/:poolId/audit and /audit give the trail, filtered and paged', async () => {
+    cover('GET', '/pools/:poolId/audit');
+    cover('GET', '/audit');
+    const reversals = (await api.get(`${POOL_URL}/audit?type=SpendReversed.v1`, 'auditor')).json();
+    expect(reversals.entries).toMatchObject([
+      {
+        type: 'SpendReversed.v1',
+        reason: 'duplicate invoice',
+        actor: { id: 'officer', role: 'finance-officer' },
+      },
+    ]);
+    const page = (await api.get(`${POOL_URL}/audit?limit=3`, 'auditor')).json();
+    expect(page.entries).toHaveLength(3);
+    expect(page.nextAfterPosition).toBe(page.entries[2].position);
+    expect(
+      (await api.get('/audit?type=TokenIssued.v1', 'admin')).json().entries.length,
+    ).toBeGreaterThan(0);
+    expectProblem(await api.get('/audit', 'officer'), 403, 'out-of-scope');
+    expectProblem(
+      await api.get(`${POOL_URL}/audit?limit=501`, 'auditor'),
+      400,
+      'validation-failed',
+    );
+  });
+});
+
+describe('user routes', () => {
+  it('POST /users, GET /users, tokens, revocation and deactivation', async () => {
+    for (const url of [
+      '/users',
+      '/users/:userId/tokens',
+      '/users/:userId/tokens/:tokenId/revocation',
+      '/users/:userId/deactivation',
+    ])
+      cover('POST', url);
+    cover('GET', '/users');
+    expect(
+      await appended(() =>
+        api.post(
+          '/users',
+          { userId: 'dana', name: 'Dana Officer', role: 'finance-officer', pools: ['herts'] },
+          'admin',
+        ),
+      ),
+    ).toEqual(['UserRegistered.v1']);
+    expectProblem(
+      await api.post(
+        '/users',
+        { userId: 'dana', name: 'Dana', role: 'auditor', pools: '*' },
+        'admin',
+      ),
+      409,
+      'duplicate-id',
+    );
+    const issued = await api.post('/users/dana/tokens', { label: 'laptop' }, 'admin');
+    expect(issued.statusCode).toBe(201);
+    const { token, tokenId } = issued.json();
+    const asDana = { authorization: `Bearer ${token}` };
+    expect(
+      (await api.app.inject({ method: 'GET', url: POOL_URL, headers: asDana })).statusCode,
+    ).toBe(200);
+    const listed = (await api.get('/users', 'admin'))
+      .json()
+      .users.find((user: { userId: string }) => user.userId === 'dana');
+    expect(listed).toEqual({
+      userId: 'dana',
+      name: 'Dana Officer',
+      role: 'finance-officer',
+      pools: ['herts'],
+      active: true,
+      tokens: [{ tokenId, label: 'laptop', revoked: false }],
+    });
+    expect(JSON.stringify((await api.get('/users', 'admin')).json())).not.toContain(token);
+    expectProblem(
+      await api.post('/users/nobody/tokens', { label: 'x' }, 'admin'),
+      404,
+      'user-unknown',
+    );
+    expect(
+      await appended(() =>
+        api.post(`/users/dana/tokens/${tokenId}/revocation`, undefined, 'admin'),
+      ),
+    ).toEqual(['TokenRevoked.v1']);
+    expectProblem(
+      await api.app.inject({ method: 'GET', url: POOL_URL, headers: asDana }),
+      401,
+      'unauthenticated',
+    );
+    expectProblem(
+      await api.post('/users/dana/tokens/0123456789abcdef/revocation', undefined, 'admin'),
+      404,
+      'token-unknown',
+    );
+    expect(await appended(() => api.post('/users/dana/deactivation', undefined, 'admin'))).toEqual([
+      'UserDeactivated.v1',
+    ]);
+  });
+});
+
+describe('service routes', () => {
+  it('serve health, problem types, the OpenAPI document and the reference without a token', async () => {
+    for (const url of ['/health/live', '/health/ready', '/problems/:code']) cover('GET', url);
+    expect((await api.get('/health/live', null)).json()).toEqual({ status: 'live' });
+    await api.readModel.catchUp();
+    expect((await api.get('/health/ready', null)).json()).toMatchObject({
+      status: 'ready',
+      lag: 0,
+    });
+    expect((await api.get('/problems/insufficient-unallocated-funds', null)).json()).toEqual({
+      type: '/problems/insufficient-unallocated-funds',
+      title: 'The funding stream has not that much unallocated',
+      status: 422,
+    });
+    expectProblem(await api.get('/problems/no-such-thing', null), 404, 'not-found');
+    const openapi = (await api.get('/openapi.json', null)).json();
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.paths)).toContain('/pools/{poolId}/years/{year}/spend');
+    expect((await api.get('/docs/', null)).statusCode).toBe(200);
+  });
+
+  it('covered every route of the route table', () => {
+    const all = routeTable.map((spec) => `${spec.method} ${spec.url}`);
+    expect(all.filter((entry) => !covered.has(entry))).toEqual([]);
+  });
+});
