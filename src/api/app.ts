@@ -199,7 +199,13 @@ function authorise(spec: RouteSpec, request: FastifyRequest): Problem | undefine
       `the ${caller.role} role may not ${spec.summary.charAt(0).toLowerCase()}${spec.summary.slice(1)}`,
     );
   }
-  if (spec.poolScoped) {
+  if (spec.scope === 'all-pools' && caller.pools !== '*') {
+    return problem(
+      'out-of-scope',
+      'this view spans every pool, and your scope is limited to some; ask for one pool instead',
+    );
+  }
+  if (spec.scope === 'pool') {
     const poolId = (request.params as { poolId?: unknown }).poolId;
     if (caller.pools !== '*' && !caller.pools.includes(String(poolId))) {
       return problem('out-of-scope', `pool "${String(poolId).slice(0, 60)}" is outside your scope`);

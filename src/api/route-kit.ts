@@ -55,12 +55,17 @@ export interface Reply {
 
 export type Outcome = Reply | Problem;
 
+export type RouteScope = 'pool' | 'all-pools' | 'none';
+
 export interface RouteSpec {
   readonly method: 'GET' | 'POST';
   readonly url: string;
   readonly permission: Permission | 'public';
-  /** The route acts on the pool named in its path, so the caller's pool scope applies. */
-  readonly poolScoped: boolean;
+  /**
+   * Which pools the caller's scope must cover: the one named in the path ('pool'), every pool
+   * ('all-pools', for views across pools), or none.
+   */
+  readonly scope: RouteScope;
   readonly summary: string;
   readonly tags: readonly string[];
   readonly schema: {
@@ -77,7 +82,7 @@ export function route<Params = unknown, Query = unknown, Body = unknown>(spec: {
   method: 'GET' | 'POST';
   url: string;
   permission: Permission | 'public';
-  poolScoped: boolean;
+  scope: RouteScope;
   summary: string;
   tags: readonly string[];
   schema: {

@@ -40,7 +40,7 @@ function ledgerWrite<Params extends { poolId: string; year: string }, Body>(spec
     method: 'POST',
     url: `${base}${spec.url}`,
     permission: spec.permission,
-    poolScoped: true,
+    scope: 'pool',
     summary: spec.summary,
     tags: ['ledger'],
     schema: {

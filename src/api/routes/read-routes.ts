@@ -80,7 +80,7 @@ export const readRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/pools',
     permission: 'read',
-    poolScoped: false,
+    scope: 'none',
     summary: 'The pools in your scope',
     tags: ['reports'],
     schema: {
@@ -104,7 +104,7 @@ export const readRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/pools/:poolId',
     permission: 'read',
-    poolScoped: true,
+    scope: 'pool',
     summary: 'A pool: partners, schemes, risk-share terms and years',
     tags: ['reports'],
     schema: { params: poolParams, querystring: asAtQuery, response: responses(poolSummary) },
@@ -142,7 +142,7 @@ export const readRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/pools/:poolId/years/:year/balances',
     permission: 'read',
-    poolScoped: true,
+    scope: 'pool',
     summary: 'Pooled-budget balances: per stream, scheme line and partner',
     tags: ['reports'],
     schema: { params: yearParams, querystring: asAtQuery, response: responses(balances) },
@@ -159,7 +159,7 @@ export const readRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/pools/:poolId/years/:year/quarters/:quarter',
     permission: 'read',
-    poolScoped: true,
+    scope: 'pool',
     summary:
       'The quarterly position for the CFO group, with its digest and the corrections since close',
     tags: ['reports'],
@@ -180,7 +180,7 @@ export const readRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/pools/:poolId/years/:year/ibcf',
     permission: 'read',
-    poolScoped: true,
+    scope: 'pool',
     summary: 'iBCF spend by purpose and quarter',
     tags: ['reports'],
     schema: { params: yearParams, querystring: asAtQuery, response: responses(ibcfSplit) },
@@ -197,7 +197,7 @@ export const readRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/pools/:poolId/years/:year/savings',
     permission: 'read',
-    poolScoped: true,
+    scope: 'pool',
     summary: 'Savings planned against realised, per scheme',
     tags: ['reports'],
     schema: { params: yearParams, querystring: asAtQuery, response: responses(savingsReport) },
@@ -218,7 +218,7 @@ export const readRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/pools/:poolId/audit',
     permission: 'read',
-    poolScoped: true,
+    scope: 'pool',
     summary: 'The audit trail of a pool: who did what, when and why',
     tags: ['audit'],
     schema: { params: poolParams, querystring: auditQuery, response: responses(auditPage) },
@@ -234,16 +234,11 @@ export const readRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/audit',
     permission: 'read',
-    poolScoped: false,
+    scope: 'all-pools',
     summary: 'The whole audit trail, access events included (callers scoped to every pool)',
     tags: ['audit'],
     schema: { querystring: auditQuery, response: responses(auditPage) },
     handle: async ({ query, deps, caller }) => {
-      if (caller.pools !== '*')
-        return problem(
-          'out-of-scope',
-          'the whole audit trail is for callers whose scope is every pool; ask for one pool’s trail',
-        );
       await deps.readModel.catchUp();
       return { status: 200, body: deps.readModel.auditTrail(auditFilter(query)) };
     },

@@ -15,7 +15,7 @@ export const serviceRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/health/live',
     permission: 'public',
-    poolScoped: false,
+    scope: 'none',
     summary: 'The process is up',
     tags: ['health'],
     schema: { response: { 200: z.object({ status: z.literal('live') }) } },
@@ -25,7 +25,7 @@ export const serviceRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/health/ready',
     permission: 'public',
-    poolScoped: false,
+    scope: 'none',
     summary: 'The event store answers and the read model is caught up',
     tags: ['health'],
     schema: {
@@ -61,7 +61,7 @@ export const serviceRoutes: RouteSpec[] = [
     method: 'GET',
     url: '/problems/:code',
     permission: 'public',
-    poolScoped: false,
+    scope: 'none',
     summary: 'What a problem type means',
     tags: ['health'],
     schema: {
