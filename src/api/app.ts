@@ -94,6 +94,7 @@ export async function buildApp(
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const inFlight = new Set<string>();
   const limiter = new RateLimiter(limits.rateLimitPerMinute, () => deps.clock().getTime());
   app.addHook('onRequest', async (request, reply) => {
     const spec = request.routeOptions.config.spec;
@@ -172,6 +173,7 @@ export async function buildApp(
           caller,
           deps,
           request,
+          inFlight,
         } as never;
         return sendOutcome(reply, await spec.handle(call));
       },

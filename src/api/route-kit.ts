@@ -45,6 +45,8 @@ export interface Call<Params, Query, Body> {
   readonly caller: Caller;
   readonly deps: ApiDependencies;
   readonly request: FastifyRequest;
+  /** Scoped idempotency keys of the requests this app instance is processing now. */
+  readonly inFlight: Set<string>;
 }
 
 export interface Reply {
@@ -142,7 +144,7 @@ export async function runCommand(
     expectedVersion: number | undefined,
   ) => Promise<CommandOutcome | Problem>,
 ): Promise<Outcome> {
-  const { request, deps, caller } = call;
+  const { request, deps, caller, inFlight } = call;
   const key = scopedKey(caller.userId, String(request.headers['idempotency-key']));
   const digest = requestDigest(request.method, request.url.split('?')[0] ?? request.url, call.body);
   if (inFlight.has(key))
@@ -182,9 +184,6 @@ export async function runCommand(
     inFlight.delete(key);
   }
 }
-
-/** Keys of requests being processed by this process now. */
-const inFlight = new Set<string>();
 
 async function findEarlierAnswer(
   deps: ApiDependencies,

@@ -29,6 +29,8 @@ export const USERS = {
 export type UserName = keyof typeof USERS;
 
 export interface Harness {
+  /** The temporary directory holding the store, the read model and the API's records. */
+  readonly directory: string;
   readonly app: FastifyInstance;
   readonly store: SqliteEventStore;
   readonly readModel: ProjectionRunner;
@@ -111,6 +113,7 @@ export async function startHarness(
   const authorization = (as: UserName | null): Record<string, string> =>
     as === null ? {} : { authorization: `Bearer ${tokens[as]}` };
   return {
+    directory: directory.path,
     app,
     store,
     readModel,
