@@ -34,7 +34,11 @@ export function requestDigest(method: string, path: string, body: unknown): stri
     .digest('hex');
 }
 
-/** The records in a SQLite file of the API's own, with a durable commit per record. */
+/**
+ * The records in a SQLite file of the API's own. Commits are not synced one by one: a record lost
+ * in a power cut is either found again from the event store (the request took effect) or was a
+ * refusal, which a retry decides afresh; what the ledger acknowledged is never at stake.
+ */
 export class SqliteIdempotencyRecords implements IdempotencyRecords {
   readonly #database: DatabaseSync;
   readonly #find;
@@ -43,7 +47,7 @@ export class SqliteIdempotencyRecords implements IdempotencyRecords {
   constructor(path: string) {
     this.#database = new DatabaseSync(path);
     this.#database.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;',
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;',
     );
     this.#database.exec(`CREATE TABLE IF NOT EXISTS idempotency_records (
       scoped_key TEXT PRIMARY KEY,
