@@ -75,18 +75,18 @@ export type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
 export type ProblemCode = HttpProblemCode | RefusalCode;
 
 export function problemStatus(code: ProblemCode): number {
-  if (code in HTTP_PROBLEMS) return HTTP_PROBLEMS[code as HttpProblemCode].status;
+  if (Object.hasOwn(HTTP_PROBLEMS, code)) return HTTP_PROBLEMS[code as HttpProblemCode].status;
   return REFUSAL_STATUS[code as RefusalCode] ?? 422;
 }
 
 export function problemTitle(code: ProblemCode): string {
-  if (code in HTTP_PROBLEMS) return HTTP_PROBLEMS[code as HttpProblemCode].title;
+  if (Object.hasOwn(HTTP_PROBLEMS, code)) return HTTP_PROBLEMS[code as HttpProblemCode].title;
   const description = REFUSAL_CODES[code as RefusalCode];
   return description.charAt(0).toUpperCase() + description.slice(1);
 }
 
 export function isProblemCode(code: string): code is ProblemCode {
-  return code in HTTP_PROBLEMS || code in REFUSAL_CODES;
+  return Object.hasOwn(HTTP_PROBLEMS, code) || Object.hasOwn(REFUSAL_CODES, code);
 }
 
 export function allProblemCodes(): ProblemCode[] {

@@ -1,19 +1,22 @@
-import type { DomainEvent, EventMetadata } from '../events/envelope.ts';
-import { WrongExpectedVersionError } from '../events/store/errors.ts';
+import type { DomainEvent, EventMetadata, NewEvent } from '../events/envelope.ts';
+import { AppendBatchKeyExistsError, WrongExpectedVersionError } from '../events/store/errors.ts';
 import { type AppendResult, type EventStore, STORE_LIMITS } from '../events/store/port.ts';
 import type { Decider, DomainError } from './decider.ts';
 import { refusal } from './refusals.ts';
 
 export interface CommandHandlerOptions {
-  /** How many times a command is decided again after another writer got in first. */
+  /** How many times a batch is decided again after another writer got in first. */
   readonly maxRetries: number;
   /** How many streams' folded state is kept in memory, least recently used dropped first. */
   readonly maxCachedStreams: number;
+  /** How many waiting commands on one stream share one durable commit at most. */
+  readonly maxBatchSize: number;
 }
 
 export const DEFAULT_COMMAND_HANDLER_OPTIONS: CommandHandlerOptions = {
   maxRetries: 8,
   maxCachedStreams: 1_000,
+  maxBatchSize: 256,
 };
 
 export type CommandOutcome =
@@ -35,17 +38,35 @@ interface Folded<State> {
   readonly version: number;
 }
 
+interface CommandJob<Command> {
+  readonly kind: 'command';
+  readonly command: Command;
+  readonly metadata: EventMetadata;
+  readonly expectedVersion: number | undefined;
+  readonly resolve: (outcome: CommandOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface ReadJob<State> {
+  readonly kind: 'read';
+  readonly resolve: (folded: Folded<State>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Job<Command, State> = CommandJob<Command> | ReadJob<State>;
+
 /**
- * Runs a command against one stream: fold the stream (from the cached state and the events
- * since), decide, append with the version the decision was based on. If another writer appended
- * in between, the append is refused by the store and the command is decided again on the newer
- * state, a bounded number of times. A command whose idempotency key is already stored returns
- * the original append without deciding again, so a retried request cannot be refused for the
- * very effect its first attempt had.
+ * Runs commands against streams. Each stream has one queue, worked through in order, so the
+ * cached state (updated in place, see Decider) is never folded by two at once. The commands
+ * waiting in a queue are decided one after the other, each on the state the previous ones leave,
+ * and appended together in one durable commit with the version the first was decided on: one sync
+ * to disk for many commands, and every outcome is given only once the commit holds.
  *
- * Within one process, commands on the same stream take turns: the cached state is updated in
- * place (see Decider), so two commands folding it at once could apply an event twice. Other
- * processes are kept apart by the store's expected-version check.
+ * If another writer got in first, the store refuses the commit, the cached state (which already
+ * holds the refused events) is dropped, and the whole batch is decided again on the newer state,
+ * a bounded number of times. A command whose idempotency key is already stored returns the
+ * original append without deciding again, so a retried request cannot be refused for the very
+ * effect its first attempt had.
  */
 export function createCommandHandler<Command, State, Event extends DomainEvent>(
   store: EventStore,
@@ -53,21 +74,36 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
   options: CommandHandlerOptions = DEFAULT_COMMAND_HANDLER_OPTIONS,
 ) {
   const cache = new Map<string, Folded<State>>();
-  const turns = new Map<string, Promise<unknown>>();
+  const queues = new Map<string, Job<Command, State>[]>();
 
-  /** Runs `work` after every earlier piece of work on the same stream has finished. */
-  function inTurn<Result>(streamId: string, work: () => Promise<Result>): Promise<Result> {
-    const previous = turns.get(streamId) ?? Promise.resolve();
-    const current = previous.then(work, work);
-    const settled = current.then(
-      () => undefined,
-      () => undefined,
-    );
-    turns.set(streamId, settled);
-    void settled.then(() => {
-      if (turns.get(streamId) === settled) turns.delete(streamId);
-    });
-    return current;
+  function enqueue(streamId: string, job: Job<Command, State>): void {
+    const queue = queues.get(streamId);
+    if (queue !== undefined) {
+      queue.push(job);
+      return;
+    }
+    const fresh = [job];
+    queues.set(streamId, fresh);
+    void work(streamId, fresh);
+  }
+
+  /** Works through a stream's queue until it is empty, then forgets it. */
+  async function work(streamId: string, queue: Job<Command, State>[]): Promise<void> {
+    while (queue.length > 0) {
+      const next = queue[0] as Job<Command, State>;
+      if (next.kind === 'read') {
+        queue.shift();
+        await load(streamId).then(next.resolve, next.reject);
+        continue;
+      }
+      const batch: CommandJob<Command>[] = [];
+      while (batch.length < options.maxBatchSize && queue[0]?.kind === 'command')
+        batch.push(queue.shift() as CommandJob<Command>);
+      await runBatch(streamId, batch).catch((error: unknown) => {
+        for (const job of batch) job.reject(error);
+      });
+    }
+    queues.delete(streamId);
   }
 
   async function load(streamId: string): Promise<Folded<State>> {
@@ -95,52 +131,108 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
     }
   }
 
-  async function decideAndAppend(
-    streamId: string,
-    command: Command,
-    metadata: EventMetadata,
-    expectedVersion: number | undefined,
-  ): Promise<CommandOutcome> {
-    const earlier = await store.findAppend(metadata.idempotencyKey);
-    if (earlier !== undefined) return { ok: true, append: earlier, eventCount: earlier.eventCount };
-    // With an expected version the caller decided on a state it has seen: no retry on a newer one.
-    const attempts = expectedVersion === undefined ? options.maxRetries : 0;
-    for (let attempt = 0; attempt <= attempts; attempt++) {
-      const { state, version } = await load(streamId);
-      if (expectedVersion !== undefined && version !== expectedVersion)
-        return versionMismatch(streamId, expectedVersion, version);
-      const decision = decider.decide(command, state);
-      if (!decision.ok) return decision;
-      if (decision.events.length === 0) return { ok: true, append: undefined, eventCount: 0 };
-      const events = decision.events.map((event) => ({
-        type: event.type,
-        data: event.data,
-        metadata,
-      }));
+  async function runBatch(streamId: string, jobs: readonly CommandJob<Command>[]): Promise<void> {
+    const pending: CommandJob<Command>[] = [];
+    for (const job of jobs) {
+      const earlier = await store.findAppend(job.metadata.idempotencyKey);
+      if (earlier === undefined) pending.push(job);
+      else job.resolve({ ok: true, append: earlier, eventCount: earlier.eventCount });
+    }
+    if (pending.length === 0) return;
+    for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
+      const base = await load(streamId);
+      const decided = decideAll(streamId, base, pending);
+      if (decided.appends.length === 0) {
+        settle(pending, decided.outcomes, []);
+        return;
+      }
       try {
-        const append = await store.append(streamId, events, { expectedVersion: version });
-        if (!append.replayed) {
-          // The catalogue's schemas validate and never transform, so the state the store would
-          // fold from these events is the one folded here from the decided ones.
-          const folded = decision.events.reduce(
-            (next, event) => decider.evolve(next, event),
-            state,
-          );
-          remember(streamId, { state: folded, version: append.streamVersion });
-        }
-        return { ok: true, append, eventCount: append.eventCount };
+        const results = await commit(streamId, decided.appends, base.version);
+        if (results.some((result) => result.replayed)) cache.delete(streamId);
+        else
+          remember(streamId, {
+            state: decided.state,
+            version: results.at(-1)?.streamVersion ?? base.version,
+          });
+        settle(pending, decided.outcomes, results);
+        return;
       } catch (error) {
+        // The cached state already holds the events that were not recorded.
+        cache.delete(streamId);
+        if (error instanceof AppendBatchKeyExistsError) {
+          for (const job of pending) await runBatch(streamId, [job]);
+          return;
+        }
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        if (expectedVersion !== undefined)
-          return versionMismatch(streamId, expectedVersion, error.actualVersion);
       }
     }
     throw new CommandContentionError(streamId, options.maxRetries + 1);
   }
 
+  /** Decides the jobs in order, each on the state the earlier ones leave. */
+  function decideAll(streamId: string, base: Folded<State>, jobs: readonly CommandJob<Command>[]) {
+    let state = base.state;
+    let version = base.version;
+    const appends: NewEvent[][] = [];
+    const outcomes: (CommandOutcome | number)[] = [];
+    for (const job of jobs) {
+      if (job.expectedVersion !== undefined && job.expectedVersion !== version) {
+        outcomes.push(versionMismatch(streamId, job.expectedVersion, version));
+        continue;
+      }
+      const decision = decider.decide(job.command, state);
+      if (!decision.ok) {
+        outcomes.push(decision);
+      } else if (decision.events.length === 0) {
+        outcomes.push({ ok: true, append: undefined, eventCount: 0 });
+      } else {
+        // The catalogue's schemas validate and never transform, so the state the store would
+        // fold from these events is the one folded here from the decided ones.
+        for (const event of decision.events) state = decider.evolve(state, event);
+        version += decision.events.length;
+        outcomes.push(appends.length);
+        appends.push(
+          decision.events.map((event) => ({
+            type: event.type,
+            data: event.data,
+            metadata: job.metadata,
+          })),
+        );
+      }
+    }
+    return { state, appends, outcomes };
+  }
+
+  function commit(
+    streamId: string,
+    appends: readonly NewEvent[][],
+    expectedVersion: number,
+  ): Promise<AppendResult[]> {
+    const [only] = appends;
+    if (appends.length === 1 && only !== undefined)
+      return store.append(streamId, only, { expectedVersion }).then((result) => [result]);
+    return store.appendAll(streamId, appends, { expectedVersion });
+  }
+
+  function settle(
+    jobs: readonly CommandJob<Command>[],
+    outcomes: readonly (CommandOutcome | number)[],
+    results: readonly AppendResult[],
+  ): void {
+    for (const [index, job] of jobs.entries()) {
+      const outcome = outcomes[index];
+      if (typeof outcome === 'number') {
+        const append = results[outcome];
+        job.resolve({ ok: true, append, eventCount: append?.eventCount ?? 0 });
+      } else if (outcome !== undefined) {
+        job.resolve(outcome);
+      }
+    }
+  }
+
   /**
    * Decides and appends the command. With `expectedVersion`, the command applies only if the
-   * stream is still at that version (an HTTP If-Match), and is refused otherwise.
+   * stream is at that version when it is decided (an HTTP If-Match), and is refused otherwise.
    */
   function handle(
     streamId: string,
@@ -148,7 +240,9 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
     metadata: EventMetadata,
     expectedVersion?: number,
   ): Promise<CommandOutcome> {
-    return inTurn(streamId, () => decideAndAppend(streamId, command, metadata, expectedVersion));
+    return new Promise((resolve, reject) =>
+      enqueue(streamId, { kind: 'command', command, metadata, expectedVersion, resolve, reject }),
+    );
   }
 
   /**
@@ -156,7 +250,7 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
    * read it, never change it.
    */
   function currentState(streamId: string): Promise<Folded<State>> {
-    return inTurn(streamId, () => load(streamId));
+    return new Promise((resolve, reject) => enqueue(streamId, { kind: 'read', resolve, reject }));
   }
 
   return { handle, currentState };

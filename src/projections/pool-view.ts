@@ -153,7 +153,7 @@ export function applyToPoolView(
   event: BcfEvent & { readonly streamVersion?: number },
 ): void {
   if (event.streamVersion !== undefined) {
-    if (event.type in poolEventSchemas) view.poolVersion = event.streamVersion;
+    if (Object.hasOwn(poolEventSchemas, event.type)) view.poolVersion = event.streamVersion;
     else yearOf(view, (event.data as { year: string }).year).ledgerVersion = event.streamVersion;
   }
   switch (event.type) {

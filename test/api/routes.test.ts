@@ -906,6 +906,10 @@ describe('service routes', () => {
       status: 422,
     });
     expectProblem(await api.get('/problems/no-such-thing', null), 404, 'not-found');
+    // Found by the fuzz test: names every object has are not problem types.
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expectProblem(await api.get(`/problems/${name}`, null), 404, 'not-found');
+    }
     const openapi = (await api.get('/openapi.json', null)).json();
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toContain('/pools/{poolId}/years/{year}/spend');

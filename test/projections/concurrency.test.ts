@@ -48,6 +48,18 @@ describe('eight writers racing on one pool and year', () => {
           throw error;
         }
       },
+      appendAll: async (
+        streamId: string,
+        appends: readonly (readonly NewEvent[])[],
+        options: AppendOptions,
+      ) => {
+        try {
+          return await store.appendAll(streamId, appends, options);
+        } catch (error) {
+          if (error instanceof WrongExpectedVersionError) conflicts += 1;
+          throw error;
+        }
+      },
       readStream: store.readStream.bind(store),
       findAppend: store.findAppend.bind(store),
       streamVersion: store.streamVersion.bind(store),

@@ -53,6 +53,15 @@ function storeWithInterloper(
       await beforeAppend(wrapper.appendAttempts);
       return store.append(streamId, events, options);
     },
+    appendAll: async (
+      streamId: string,
+      appends: readonly (readonly NewEvent[])[],
+      options: AppendOptions,
+    ) => {
+      wrapper.appendAttempts += 1;
+      await beforeAppend(wrapper.appendAttempts);
+      return store.appendAll(streamId, appends, options);
+    },
     readStream: (...args: Parameters<EventStore['readStream']>) => {
       wrapper.streamReadsFrom.push(args[1]?.fromVersion ?? 1);
       return store.readStream(...args);
@@ -185,6 +194,7 @@ describe('command handler', () => {
     const handler = createCommandHandler(alwaysBeaten, itemDecider, {
       maxRetries: 3,
       maxCachedStreams: 10,
+      maxBatchSize: 256,
     });
     await expect(
       handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c1')),
@@ -241,6 +251,7 @@ describe('command handler', () => {
     const handler = createCommandHandler(counting, itemDecider, {
       maxRetries: 3,
       maxCachedStreams: 2,
+      maxBatchSize: 256,
     });
     for (const stream of ['s1', 's2', 's3']) {
       await handler.handle(

@@ -3,10 +3,22 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 
 describe('configuration', () => {
   it('has visible defaults', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({})).toMatchObject({
       dataDirectory: 'data',
+      host: '127.0.0.1',
+      port: 3000,
+      limits: { bodyLimitBytes: 1_048_576, rateLimitPerMinute: 6_000, requestTimeoutMs: 30_000 },
+      readyMaxLag: 1_000,
       ragThresholds: { amberAbovePercent: '0.00', redAbovePercent: '5.00' },
     });
+  });
+
+  it('reads limits as whole numbers within bounds', () => {
+    expect(loadConfig({ LEDGER_PORT: '8080', LEDGER_BODY_LIMIT_BYTES: '2048' })).toMatchObject({
+      port: 8080,
+      limits: { bodyLimitBytes: 2048 },
+    });
+    expect(() => loadConfig({ LEDGER_PORT: '70000' })).toThrow('LEDGER_PORT');
   });
 
   it('reads RAG thresholds from the environment', () => {

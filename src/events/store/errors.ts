@@ -57,3 +57,14 @@ export class StoreClosedError extends Error {
     this.name = 'StoreClosedError';
   }
 }
+
+/** One append of a batch carries a key that is already stored: nothing of the batch was written. */
+export class AppendBatchKeyExistsError extends Error {
+  readonly idempotencyKey: string;
+
+  constructor(idempotencyKey: string) {
+    super(`idempotency key "${idempotencyKey}" is already stored; append the batch one by one`);
+    this.name = 'AppendBatchKeyExistsError';
+    this.idempotencyKey = idempotencyKey;
+  }
+}

@@ -22,6 +22,18 @@ export interface EventStore {
     events: readonly NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult>;
+  /**
+   * Several appends to one stream in one atomic write, in order: each is keyed by its own
+   * idempotency key and gets its own result. The expected version applies before the first.
+   * If any key is already stored, nothing is written and AppendBatchKeyExistsError is thrown, so
+   * the caller can fall back to appending one at a time. This is how concurrent commands on one
+   * stream share one durable commit.
+   */
+  appendAll(
+    streamId: string,
+    appends: readonly (readonly NewEvent[])[],
+    options: AppendOptions,
+  ): Promise<AppendResult[]>;
   /** The stream's events in order, from `fromVersion` (default 1), at most `limit`. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The number of events in the stream; 0 when it does not exist. */

@@ -2,13 +2,20 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { EventCatalogue } from '../../catalogue.ts';
 import { eventMetadataSchema, type NewEvent, type RecordedEvent } from '../../envelope.ts';
 import {
+  AppendBatchKeyExistsError,
   IdempotencyKeyReusedError,
   InvalidAppendError,
   StoreClosedError,
   StoreIntegrityError,
   WrongExpectedVersionError,
 } from '../errors.ts';
-import { deriveEventId, eventHash, GENESIS_HASH, validateAppend } from '../integrity.ts';
+import {
+  deriveEventId,
+  eventHash,
+  GENESIS_HASH,
+  type ValidatedAppend,
+  validateAppend,
+} from '../integrity.ts';
 import {
   type AppendOptions,
   type AppendResult,
@@ -82,64 +89,121 @@ export class SqliteEventStore implements EventStore {
   appendNow(streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult {
     this.#assertOpen();
     const append = validateAppend(this.#catalogue, streamId, events, options);
-    const statements = this.#statements;
-    this.#database.exec('BEGIN IMMEDIATE');
-    try {
-      const earlier = statements.findAppend.get(append.idempotencyKey) as AppendRow | undefined;
+    return this.#inWriteTransaction(() => {
+      const earlier = this.#statements.findAppend.get(append.idempotencyKey) as
+        | AppendRow
+        | undefined;
       if (earlier !== undefined) {
         if (earlier.digest !== append.digest)
           throw new IdempotencyKeyReusedError(append.idempotencyKey);
-        this.#database.exec('COMMIT');
         return appendResultFromRow(earlier, true);
       }
-      const last = statements.lastOfStream.get(streamId) as
-        | { stream_version: number; hash: string }
-        | undefined;
-      const currentVersion = last?.stream_version ?? 0;
-      checkExpectedVersion(streamId, options.expectedVersion, currentVersion);
-      const head = statements.head.get() as { global_position: number } | undefined;
-      const firstPosition = (head?.global_position ?? 0) + 1;
-      let previousHash = last?.hash ?? GENESIS_HASH;
-      for (const [index, event] of append.events.entries()) {
-        const streamVersion = currentVersion + index + 1;
-        const hash = eventHash({ streamId, streamVersion, ...event, previousHash });
-        statements.insertEvent.run(
-          firstPosition + index,
-          streamId,
-          streamVersion,
-          deriveEventId(append.idempotencyKey, index),
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          previousHash,
-          hash,
-        );
-        previousHash = hash;
+      const tip = this.#streamTip(streamId);
+      checkExpectedVersion(streamId, options.expectedVersion, tip.version);
+      return appendResultFromRow(this.#insert(streamId, append, tip), false);
+    });
+  }
+
+  async appendAll(
+    streamId: string,
+    appends: readonly (readonly NewEvent[])[],
+    options: AppendOptions,
+  ): Promise<AppendResult[]> {
+    this.#assertOpen();
+    const validated = appends.map((events) =>
+      validateAppend(this.#catalogue, streamId, events, options),
+    );
+    const keys = new Set(validated.map((append) => append.idempotencyKey));
+    if (keys.size !== validated.length)
+      throw new InvalidAppendError('each append of a batch needs its own idempotency key');
+    return this.#inWriteTransaction(() => {
+      for (const append of validated) {
+        if (this.#statements.findAppend.get(append.idempotencyKey) !== undefined)
+          throw new AppendBatchKeyExistsError(append.idempotencyKey);
       }
-      const row: AppendRow = {
-        stream_id: streamId,
-        digest: append.digest,
-        stream_version: currentVersion + append.events.length,
-        first_position: firstPosition,
-        last_position: firstPosition + append.events.length - 1,
-        event_count: append.events.length,
-      };
-      statements.insertAppend.run(
-        append.idempotencyKey,
-        row.stream_id,
-        row.digest,
-        row.stream_version,
-        row.first_position,
-        row.last_position,
-        row.event_count,
-      );
+      let tip = this.#streamTip(streamId);
+      checkExpectedVersion(streamId, options.expectedVersion, tip.version);
+      return validated.map((append) => {
+        const row = this.#insert(streamId, append, tip);
+        tip = {
+          version: row.stream_version,
+          hash: row.last_hash,
+          nextPosition: row.last_position + 1,
+        };
+        return appendResultFromRow(row, false);
+      });
+    });
+  }
+
+  /** Runs the writes in one BEGIN IMMEDIATE transaction: committed whole, or rolled back whole. */
+  #inWriteTransaction<Result>(work: () => Result): Result {
+    this.#database.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
       this.#database.exec('COMMIT');
       this.#wakeSubscribers();
-      return appendResultFromRow(row, false);
+      return result;
     } catch (error) {
       if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /** The stream's version and last hash, and the next global position, inside the transaction. */
+  #streamTip(streamId: string): StreamTip {
+    const last = this.#statements.lastOfStream.get(streamId) as
+      | { stream_version: number; hash: string }
+      | undefined;
+    const head = this.#statements.head.get() as { global_position: number } | undefined;
+    return {
+      version: last?.stream_version ?? 0,
+      hash: last?.hash ?? GENESIS_HASH,
+      nextPosition: (head?.global_position ?? 0) + 1,
+    };
+  }
+
+  /** Writes one validated append after the tip: its events, chained, and its idempotency row. */
+  #insert(
+    streamId: string,
+    append: ValidatedAppend,
+    tip: StreamTip,
+  ): AppendRow & { last_hash: string } {
+    let previousHash = tip.hash;
+    for (const [index, event] of append.events.entries()) {
+      const streamVersion = tip.version + index + 1;
+      const hash = eventHash({ streamId, streamVersion, ...event, previousHash });
+      this.#statements.insertEvent.run(
+        tip.nextPosition + index,
+        streamId,
+        streamVersion,
+        deriveEventId(append.idempotencyKey, index),
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        previousHash,
+        hash,
+      );
+      previousHash = hash;
+    }
+    const row = {
+      stream_id: streamId,
+      digest: append.digest,
+      stream_version: tip.version + append.events.length,
+      first_position: tip.nextPosition,
+      last_position: tip.nextPosition + append.events.length - 1,
+      event_count: append.events.length,
+      last_hash: previousHash,
+    };
+    this.#statements.insertAppend.run(
+      append.idempotencyKey,
+      row.stream_id,
+      row.digest,
+      row.stream_version,
+      row.first_position,
+      row.last_position,
+      row.event_count,
+    );
+    return row;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -318,6 +382,12 @@ type EventRow = [
   previousHash: string,
   hash: string,
 ];
+
+interface StreamTip {
+  version: number;
+  hash: string;
+  nextPosition: number;
+}
 
 interface AppendRow {
   stream_id: string;
