@@ -169,9 +169,11 @@ export async function runCommand(
     const outcome = await execute(metadata, expectedVersion);
     if ('type' in outcome && 'detail' in outcome) return outcome;
     const answer = answerFor(outcome, kind);
-    // A failed precondition says nothing about the request itself: a retry with a fresh If-Match
-    // must be decided, not replayed.
-    if (answer.status !== 412) {
+    // An answer that recorded events is found again from them (they carry the key and the
+    // request's digest); the others (refusals, no-ops) are kept here. A failed precondition says
+    // nothing about the request itself: a retry with a fresh If-Match is decided, not replayed.
+    const recorded = outcome.ok && outcome.append !== undefined;
+    if (!recorded && answer.status !== 412) {
       deps.idempotency.save({
         scopedKey: key,
         requestDigest: digest,

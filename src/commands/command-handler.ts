@@ -87,15 +87,28 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
     void work(streamId, fresh);
   }
 
-  /** Works through a stream's queue until it is empty, then forgets it. */
+  /**
+   * Works through a stream's queue until it is empty, then forgets it. Before each batch it lets
+   * the event loop take in what has arrived (requests waiting on their sockets), so that commands
+   * arriving while a commit is written join the next batch instead of each waiting for its own.
+   */
   async function work(streamId: string, queue: Job<Command, State>[]): Promise<void> {
     while (queue.length > 0) {
-      const next = queue[0] as Job<Command, State>;
-      if (next.kind === 'read') {
-        queue.shift();
-        await load(streamId).then(next.resolve, next.reject);
+      if (queue[0]?.kind === 'read') {
+        // Reads waiting together are answered by one fold.
+        const reads: ReadJob<State>[] = [];
+        while (queue[0]?.kind === 'read') reads.push(queue.shift() as ReadJob<State>);
+        await load(streamId).then(
+          (folded) => {
+            for (const read of reads) read.resolve(folded);
+          },
+          (error: unknown) => {
+            for (const read of reads) read.reject(error);
+          },
+        );
         continue;
       }
+      await new Promise((resolve) => setImmediate(resolve));
       const batch: CommandJob<Command>[] = [];
       while (batch.length < options.maxBatchSize && queue[0]?.kind === 'command')
         batch.push(queue.shift() as CommandJob<Command>);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewEvent, RecordedEvent } from '../../src/events/envelope.ts';
 import {
+  AppendBatchKeyExistsError,
   IdempotencyKeyReusedError,
   InvalidAppendError,
   StoreDurabilityError,
@@ -119,6 +120,48 @@ export function eventStoreContract(
           [2, 3, 'b'],
           [3, 4, 'c'],
         ]);
+      });
+    });
+
+    describe('appending a batch', () => {
+      it('writes several keyed appends in one go, each with its own result, in order', async () => {
+        await store.append('pool-a', [added('a')], { expectedVersion: 'no-stream' });
+        const results = await store.appendAll('pool-a', [batch('b', 'c'), batch('d')], {
+          expectedVersion: 1,
+        });
+        expect(
+          results.map((result) => [
+            result.streamVersion,
+            result.firstPosition,
+            result.lastPosition,
+            result.eventCount,
+          ]),
+        ).toEqual([
+          [3, 2, 3, 2],
+          [4, 4, 4, 1],
+        ]);
+        expect(verifyStreamChain(await store.readStream('pool-a'))).toEqual({
+          ok: true,
+          eventCount: 4,
+        });
+        expect(await store.findAppend(`key-${keySequence}`)).toMatchObject({
+          streamVersion: 4,
+          replayed: true,
+        });
+      });
+
+      it('writes nothing of a batch when one key is already stored, or the version is wrong', async () => {
+        const stored = batch('a');
+        await store.append('pool-a', stored, { expectedVersion: 'no-stream' });
+        await expect(
+          store.appendAll('pool-a', [batch('b'), stored], { expectedVersion: 1 }),
+        ).rejects.toBeInstanceOf(AppendBatchKeyExistsError);
+        await expect(
+          store.appendAll('pool-a', [batch('c'), batch('d')], { expectedVersion: 0 }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        expect(await store.headPosition()).toBe(1);
+        const next = await store.appendAll('pool-a', [batch('e')], { expectedVersion: 1 });
+        expect(next[0]?.firstPosition).toBe(2);
       });
     });
 

@@ -246,6 +246,44 @@ describe('command handler', () => {
     expect(new Set(state.items).size).toBe(50);
   });
 
+  it('lets commands waiting on one stream share one commit, each with its own outcome', async () => {
+    const counting = storeWithInterloper(store, async () => {});
+    const handler = createCommandHandler(counting, itemDecider);
+    const outcomes = await Promise.all([
+      handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c1')),
+      handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c2')),
+      handler.handle('items-1', { kind: 'add', item: 'b', amount: '1.00' }, testMetadata('c3')),
+      handler.handle('items-1', { kind: 'remove', item: 'a' }, testMetadata('c4')),
+    ]);
+    // The second add of "a" is refused on the state the first one leaves, though both were waiting.
+    expect(
+      outcomes.map((outcome) => (outcome.ok ? outcome.append?.streamVersion : outcome.error.code)),
+    ).toEqual([1, 'duplicate-item', 2, 3]);
+    expect(counting.appendAttempts).toBeLessThan(4);
+    expect((await handler.currentState('items-1')).version).toBe(3);
+  });
+
+  it('decides a whole batch again when another writer got in before its commit', async () => {
+    let interloped = false;
+    const racing = storeWithInterloper(store, async () => {
+      if (interloped) return;
+      interloped = true;
+      await store.append('items-1', [itemAdded('b', '1.00', 'interloper')], {
+        expectedVersion: 'no-stream',
+      });
+    });
+    const handler = createCommandHandler(racing, itemDecider);
+    const outcomes = await Promise.all([
+      handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c1')),
+      handler.handle('items-1', { kind: 'add', item: 'b', amount: '1.00' }, testMetadata('c2')),
+    ]);
+    expect(outcomes[0]).toMatchObject({ ok: true });
+    expect(outcomes[1]).toMatchObject({ ok: false, error: { code: 'duplicate-item' } });
+    const { state, version } = await handler.currentState('items-1');
+    expect([...state].sort()).toEqual(['a', 'b']);
+    expect(version).toBe(2);
+  });
+
   it('keeps at most the configured number of streams cached and stays correct when they are dropped', async () => {
     const counting = storeWithInterloper(store, async () => {});
     const handler = createCommandHandler(counting, itemDecider, {
