@@ -112,9 +112,10 @@ describe('Idempotency-Key', () => {
     });
     const held = {
       ...api.service,
-      ledger: async (...args: Parameters<typeof api.service.ledger>) => (
-        await gate, api.service.ledger(...args)
-      ),
+      ledger: async (...args: Parameters<typeof api.service.ledger>) => {
+        await gate;
+        return api.service.ledger(...args);
+      },
     };
     const records = new SqliteIdempotencyRecords(join(api.directory, 'held-api.sqlite'));
     const app = await buildApp(

@@ -6,7 +6,6 @@ import {
   type Harness,
   POOL_URL,
   scheme,
-  setUpPool,
   spendBody,
   startHarness,
   YEAR_URL,

@@ -238,7 +238,7 @@ export const readRoutes: RouteSpec[] = [
     summary: 'The whole audit trail, access events included (callers scoped to every pool)',
     tags: ['audit'],
     schema: { querystring: auditQuery, response: responses(auditPage) },
-    handle: async ({ query, deps, caller }) => {
+    handle: async ({ query, deps }) => {
       await deps.readModel.catchUp();
       return { status: 200, body: deps.readModel.auditTrail(auditFilter(query)) };
     },

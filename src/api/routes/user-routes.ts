@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { factId } from '../../events/catalogue/index.ts';
-import { problem, problemSchema } from '../problems.ts';
+import { problemSchema } from '../problems.ts';
 import { type Outcome, type RouteSpec, route, runCommand } from '../route-kit.ts';
 import { bodies, commandAccepted, tokenIssued, userView } from '../schemas.ts';
 import { newToken } from '../tokens.ts';
