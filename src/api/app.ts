@@ -125,7 +125,6 @@ export async function buildApp(
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
-        requestId: request.id,
         caller: request.caller?.userId ?? null,
         method: request.method,
         route: request.routeOptions.url ?? null,

@@ -165,7 +165,7 @@ describe('failures and logs', () => {
       route: '/pools/:poolId',
       status: 404,
     });
-    expect(requests[0].requestId).toEqual(expect.any(String));
+    expect(requests[0].reqId).toEqual(expect.any(String));
     expect(requests[0].durationMs).toEqual(expect.any(Number));
     expect(requests[2]).toMatchObject({ caller: null, status: 401 });
     const everything = lines.join('\n');
