@@ -177,6 +177,9 @@ export function createCommandHandler<Command, State, Event extends DomainEvent>(
           return;
         }
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        // Another process got in first. Waiting a random, growing while lets the writers that
+        // keep colliding fall out of step instead of losing to each other every time.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
       }
     }
     throw new CommandContentionError(streamId, options.maxRetries + 1);
