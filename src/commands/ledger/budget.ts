@@ -3,7 +3,6 @@ import type { LedgerEvent } from '../../events/catalogue/index.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
 import { refusal } from '../refusals.ts';
 import {
-  checkApprover,
   checkCapitalUse,
   checkFundingStream,
   checkLineExists,
@@ -11,6 +10,7 @@ import {
   checkScheme,
   isRefusal,
   parseAmount,
+  pendingRequest,
   postingQuarter,
 } from './ledger-checks.ts';
 import type { LedgerCommandOf } from './ledger-commands.ts';
@@ -133,29 +133,9 @@ export function approveVirement(
   command: LedgerCommandOf<'ApproveVirement'>,
   state: LedgerState,
 ): Decision<LedgerEvent> {
-  const virement = state.virements.get(command.virementId);
-  if (virement === undefined) {
-    return refuse(
-      refusal(
-        'virement-unknown',
-        `no virement "${command.virementId}" in ${command.year}`,
-        'virementId',
-        command.virementId,
-      ),
-    );
-  }
-  if (virement.status !== 'pending') {
-    return refuse(
-      refusal(
-        'not-pending',
-        `virement "${command.virementId}" has already been ${virement.status}`,
-        'virementId',
-        command.virementId,
-      ),
-    );
-  }
+  const virement = pendingRequest(command, state.virements, 'virementId', command.virementId);
+  if (isRefusal(virement)) return refuse(virement);
   const problem =
-    checkApprover(command, virement.requestedBy, `virement "${command.virementId}"`) ??
     checkScheme(command.pool, virement.toSchemeId, 'toSchemeId') ??
     checkUnspent(state, virement.fromSchemeId, virement.fundingStream, virement.amount, 'amount');
   if (problem !== undefined) return refuse(problem);
@@ -182,30 +162,9 @@ export function rejectVirement(
   command: LedgerCommandOf<'RejectVirement'>,
   state: LedgerState,
 ): Decision<LedgerEvent> {
-  const virement = state.virements.get(command.virementId);
-  if (virement === undefined) {
-    return refuse(
-      refusal(
-        'virement-unknown',
-        `no virement "${command.virementId}" in ${command.year}`,
-        'virementId',
-        command.virementId,
-      ),
-    );
-  }
-  if (virement.status === 'rejected') return accept();
-  if (virement.status !== 'pending') {
-    return refuse(
-      refusal(
-        'not-pending',
-        `virement "${command.virementId}" has already been ${virement.status}`,
-        'virementId',
-        command.virementId,
-      ),
-    );
-  }
-  const problem = checkApprover(command, virement.requestedBy, `virement "${command.virementId}"`);
-  if (problem !== undefined) return refuse(problem);
+  if (state.virements.get(command.virementId)?.status === 'rejected') return accept();
+  const virement = pendingRequest(command, state.virements, 'virementId', command.virementId);
+  if (isRefusal(virement)) return refuse(virement);
   return accept({
     type: 'VirementRejected.v1',
     data: {

@@ -290,3 +290,28 @@ export function parseAmount(field: string, value: string, rule: AmountRule): Mon
 export function isRefusal(value: unknown): value is DomainError {
   return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
 }
+
+/**
+ * The request (virement, contribution variation) the command decides, if it may decide it now:
+ * it exists, is still pending, and the deciding person is an approver other than the requester.
+ */
+export function pendingRequest<Request extends { status: string; requestedBy: string }>(
+  command: LedgerCommand,
+  requests: ReadonlyMap<string, Request>,
+  field: 'variationId' | 'virementId',
+  id: string,
+): Request | DomainError {
+  const kind = field === 'variationId' ? 'contribution variation' : 'virement';
+  const request = requests.get(id);
+  if (request === undefined) {
+    return refusal(
+      field === 'variationId' ? 'variation-unknown' : 'virement-unknown',
+      `no ${kind} "${id}" in ${command.year}`,
+      field,
+      id,
+    );
+  }
+  if (request.status !== 'pending')
+    return refusal('not-pending', `${kind} "${id}" has already been ${request.status}`, field, id);
+  return checkApprover(command, request.requestedBy, `${kind} "${id}"`) ?? request;
+}

@@ -3,12 +3,12 @@ import type { LedgerEvent } from '../../events/catalogue/index.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
 import { refusal } from '../refusals.ts';
 import {
-  checkApprover,
   checkFundingStream,
   checkNewId,
   checkPartner,
   isRefusal,
   parseAmount,
+  pendingRequest,
   postingQuarter,
 } from './ledger-checks.ts';
 import type { LedgerCommandOf } from './ledger-commands.ts';
@@ -84,33 +84,8 @@ export function approveContributionVariation(
   command: LedgerCommandOf<'ApproveContributionVariation'>,
   state: LedgerState,
 ): Decision<LedgerEvent> {
-  const variation = state.variations.get(command.variationId);
-  if (variation === undefined) {
-    return refuse(
-      refusal(
-        'variation-unknown',
-        `no contribution variation "${command.variationId}"`,
-        'variationId',
-        command.variationId,
-      ),
-    );
-  }
-  if (variation.status !== 'pending') {
-    return refuse(
-      refusal(
-        'not-pending',
-        `variation "${command.variationId}" has already been ${variation.status}`,
-        'variationId',
-        command.variationId,
-      ),
-    );
-  }
-  const problem = checkApprover(
-    command,
-    variation.requestedBy,
-    `variation "${command.variationId}"`,
-  );
-  if (problem !== undefined) return refuse(problem);
+  const variation = pendingRequest(command, state.variations, 'variationId', command.variationId);
+  if (isRefusal(variation)) return refuse(variation);
   const planned =
     state.contributions.get(contributionKey(variation.partnerId, variation.fundingStream)) ??
     Money.zero;
@@ -158,34 +133,9 @@ export function rejectContributionVariation(
   command: LedgerCommandOf<'RejectContributionVariation'>,
   state: LedgerState,
 ): Decision<LedgerEvent> {
-  const variation = state.variations.get(command.variationId);
-  if (variation === undefined) {
-    return refuse(
-      refusal(
-        'variation-unknown',
-        `no contribution variation "${command.variationId}"`,
-        'variationId',
-        command.variationId,
-      ),
-    );
-  }
-  if (variation.status === 'rejected') return accept();
-  if (variation.status !== 'pending') {
-    return refuse(
-      refusal(
-        'not-pending',
-        `variation "${command.variationId}" has already been ${variation.status}`,
-        'variationId',
-        command.variationId,
-      ),
-    );
-  }
-  const problem = checkApprover(
-    command,
-    variation.requestedBy,
-    `variation "${command.variationId}"`,
-  );
-  if (problem !== undefined) return refuse(problem);
+  if (state.variations.get(command.variationId)?.status === 'rejected') return accept();
+  const variation = pendingRequest(command, state.variations, 'variationId', command.variationId);
+  if (isRefusal(variation)) return refuse(variation);
   return accept({
     type: 'ContributionVariationRejected.v1',
     data: {
