@@ -708,6 +708,9 @@ describe('read routes', () => {
       pools: [{ poolId: 'herts', name: 'Hertfordshire BCF' }],
     });
     expect((await api.get('/pools', 'outsider')).json()).toEqual({ pools: [] });
+    expect((await api.get('/pools?asAt=2017-04-03T09:00:00.000Z', 'auditor')).json()).toEqual({
+      pools: [],
+    });
   });
 
   it('GET /pools/:poolId describes the pool with its ETag', async () => {
@@ -864,6 +867,17 @@ describe('user routes', () => {
       tokens: [{ tokenId, label: 'laptop', revoked: false }],
     });
     expect(JSON.stringify((await api.get('/users', 'admin')).json())).not.toContain(token);
+    const before = (await api.get('/users?asAt=2017-04-03T09:00:30.000Z', 'admin')).json().users;
+    expect(before.map((user: { userId: string }) => user.userId)).not.toContain('dana');
+    const again = await api.post('/users/dana/tokens', { label: 'phone' }, 'admin', {
+      'idempotency-key': 'dana-phone',
+    });
+    const replay = await api.post('/users/dana/tokens', { label: 'phone' }, 'admin', {
+      'idempotency-key': 'dana-phone',
+    });
+    expect(again.statusCode).toBe(201);
+    expectProblem(replay, 409, 'duplicate-id');
+    expect(replay.body).not.toContain(again.json().token);
     expectProblem(
       await api.post('/users/nobody/tokens', { label: 'x' }, 'admin'),
       404,

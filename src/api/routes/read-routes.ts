@@ -76,27 +76,30 @@ function ok(body: unknown, tag: string): Outcome {
 const quarterParams = z.strictObject({ poolId: code, year: financialYear, quarter: quarterSchema });
 
 export const readRoutes: RouteSpec[] = [
-  route<unknown, unknown, unknown>({
+  route<unknown, z.infer<typeof asAtQuery>, unknown>({
     method: 'GET',
     url: '/pools',
     permission: 'read',
     scope: 'none',
-    summary: 'The pools in your scope',
+    summary: 'The pools in your scope (as at a moment, those registered by then)',
     tags: ['reports'],
     schema: {
+      querystring: asAtQuery,
       response: responses(
         z.object({ pools: z.array(z.object({ poolId: z.string(), name: z.string() })) }),
       ),
     },
-    handle: async ({ deps, caller }) => {
+    handle: async ({ deps, caller, query }) => {
       await deps.readModel.catchUp();
-      const pools = deps.readModel
-        .poolIds()
-        .filter((poolId) => caller.pools === '*' || caller.pools.includes(poolId))
-        .map((poolId) => ({
-          poolId,
-          name: deps.readModel.poolView(poolId)?.registration?.name ?? '',
-        }));
+      const pools: { poolId: string; name: string }[] = [];
+      for (const poolId of deps.readModel.poolIds()) {
+        if (caller.pools !== '*' && !caller.pools.includes(poolId)) continue;
+        const view =
+          query.asAt === undefined
+            ? deps.readModel.poolView(poolId)
+            : await poolViewFromStreams(deps.store, poolId, { asAt: query.asAt });
+        if (view?.registration != null) pools.push({ poolId, name: view.registration.name });
+      }
       return { status: 200, body: { pools } };
     },
   }),

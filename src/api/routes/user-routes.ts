@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import { factId } from '../../events/catalogue/index.ts';
-import { problemSchema } from '../problems.ts';
-import { type Outcome, type RouteSpec, route, runCommand } from '../route-kit.ts';
-import { bodies, commandAccepted, tokenIssued, userView } from '../schemas.ts';
+import { accessDecider } from '../../commands/access/access-decider.ts';
+import { ACCESS_STREAM_ID, type AccessEvent, factId } from '../../events/catalogue/index.ts';
+import { STORE_LIMITS } from '../../events/store/port.ts';
+import { problem, problemSchema } from '../problems.ts';
+import {
+  type ApiDependencies,
+  type Outcome,
+  type RouteSpec,
+  route,
+  runCommand,
+} from '../route-kit.ts';
+import { asAtQuery, bodies, commandAccepted, tokenIssued, userView } from '../schemas.ts';
 import { newToken } from '../tokens.ts';
 
 /** Users and tokens, recorded as events of the access stream. */
@@ -16,18 +24,23 @@ const tokenParams = z.strictObject({ userId: factId, tokenId: z.string().regex(/
 const tags = ['users'];
 
 export const userRoutes: RouteSpec[] = [
-  route<unknown, unknown, unknown>({
+  route<unknown, z.infer<typeof asAtQuery>, unknown>({
     method: 'GET',
     url: '/users',
     permission: 'administer-users',
     scope: 'none',
-    summary: 'Users, their roles, pool scopes and tokens (never the tokens themselves)',
+    summary:
+      'Users, their roles, pool scopes and tokens (never the tokens themselves); as at a moment, as they were then',
     tags,
     schema: {
+      querystring: asAtQuery,
       response: { 200: z.object({ users: z.array(userView) }), default: problemSchema } as never,
     },
-    handle: async ({ deps }) => {
-      const { state } = await deps.service.accessState();
+    handle: async ({ deps, query }) => {
+      const state =
+        query.asAt === undefined
+          ? (await deps.service.accessState()).state
+          : await accessAsAt(deps, query.asAt);
       const users = [...state.users.values()].map((user) => ({
         userId: user.userId,
         name: user.name,
@@ -114,16 +127,10 @@ export const userRoutes: RouteSpec[] = [
       );
       if (!('body' in outcome)) return outcome;
       if (outcome.headers?.['idempotent-replayed'] === 'true') {
-        return {
-          status: 409,
-          body: {
-            type: '/problems/duplicate-id',
-            title: 'Token already issued',
-            status: 409,
-            detail:
-              'this request already issued a token, which is shown once only; issue a new one with a new Idempotency-Key',
-          },
-        };
+        return problem(
+          'duplicate-id',
+          'this request already issued a token, which is shown once only; issue a new one with a new Idempotency-Key',
+        );
       }
       return {
         status: 201,
@@ -153,3 +160,20 @@ export const userRoutes: RouteSpec[] = [
       ),
   }),
 ];
+
+/** The access stream folded by the same decider, over the events recorded up to `asAt`. */
+async function accessAsAt(deps: ApiDependencies, asAt: string) {
+  let state = accessDecider.initialState();
+  for (let fromVersion = 1; ; ) {
+    const events = await deps.store.readStream(ACCESS_STREAM_ID, {
+      fromVersion,
+      limit: STORE_LIMITS.maxPageSize,
+    });
+    for (const event of events) {
+      if (event.metadata.recordedAt <= asAt)
+        state = accessDecider.evolve(state, event as unknown as AccessEvent);
+    }
+    if (events.length < STORE_LIMITS.maxPageSize) return state;
+    fromVersion = (events.at(-1)?.streamVersion ?? fromVersion) + 1;
+  }
+}
