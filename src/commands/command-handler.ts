@@ -283,7 +283,3 @@ function versionMismatch(streamId: string, expected: number, actual: number): Co
     ),
   };
 }
-
-export type CommandHandler<Command> = {
-  handle(streamId: string, command: Command, metadata: EventMetadata): Promise<CommandOutcome>;
-};

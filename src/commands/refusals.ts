@@ -7,9 +7,6 @@ export interface Actor {
   readonly role: ActorRole;
 }
 
-/** The role that approves virements, contribution variations and quarter closes (rule 4). */
-export const APPROVER_ROLE: ActorRole = 'cfo';
-
 /**
  * Every refusal code of the domain, with what it means. The API maps each to a problem type;
  * the codes are stable: a client may rely on them.

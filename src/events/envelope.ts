@@ -8,12 +8,6 @@ import { z } from 'zod';
 
 /** A versioned event type name: `SpendRecorded.v1`. A published version never changes. */
 export const EVENT_TYPE_PATTERN = /^[A-Z][A-Za-z0-9]*\.v[1-9][0-9]*$/;
-export const eventTypeName = z
-  .string()
-  .regex(
-    EVENT_TYPE_PATTERN,
-    'an event type is a PascalCase name and a version, such as "SpendRecorded.v1"',
-  );
 
 export const ACTOR_ROLES = ['finance-officer', 'cfo', 'auditor', 'admin', 'system'] as const;
 export type ActorRole = (typeof ACTOR_ROLES)[number];

@@ -1,5 +1,5 @@
 import { EventCatalogue } from '../catalogue.ts';
-import { type AccessEvent, accessEventSchemas } from './access-events.ts';
+import { accessEventSchemas } from './access-events.ts';
 import { type LedgerEvent, ledgerEventSchemas } from './ledger-events.ts';
 import { type PoolEvent, poolEventSchemas } from './pool-events.ts';
 
@@ -17,9 +17,6 @@ export * from './vocabulary.ts';
 
 /** Every event of a pool and its ledgers. */
 export type BcfEvent = PoolEvent | LedgerEvent;
-
-/** Every event the ledger records, access included. */
-export type AnyLedgerEvent = BcfEvent | AccessEvent;
 
 export const bcfCatalogue = new EventCatalogue({
   ...poolEventSchemas,

@@ -80,10 +80,6 @@ export const percentage = z
     'write a percentage from 0 to 100 with at most two decimals',
   );
 
-export function quarterIndex(value: Quarter): number {
-  return QUARTERS.indexOf(value);
-}
-
 /** The first and last calendar dates of a quarter of a financial year. */
 export function quarterDates(year: string, value: Quarter): { first: string; last: string } {
   const startYear = Number(year.slice(0, 4));

@@ -28,10 +28,6 @@ export class ProjectionInvariantError extends Error {
   }
 }
 
-export function quartersUpTo(quarter: Quarter): Quarter[] {
-  return QUARTERS.slice(0, QUARTERS.indexOf(quarter) + 1);
-}
-
 export function sumQuarters(
   amounts: QuarterAmounts,
   quarters: readonly Quarter[] = QUARTERS,
@@ -112,11 +108,4 @@ export function schemeLabel(view: PoolView, schemeId: string) {
     schemeType: scheme?.schemeType ?? '',
     withdrawn: scheme?.withdrawn ?? false,
   };
-}
-
-export function requireYear(view: PoolView, year: string): YearView {
-  const found = view.years[year];
-  if (found === undefined)
-    throw new ProjectionInvariantError(`pool "${view.poolId}" has no year ${year}`);
-  return found;
 }
