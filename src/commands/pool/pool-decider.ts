@@ -2,6 +2,7 @@ import { Money } from '#money';
 import { canonicalJson } from '../../events/canonical-json.ts';
 import type { PoolEvent, ReferenceData, SchemeColumns } from '../../events/catalogue/index.ts';
 import { accept, type Decider, type Decision, refuse } from '../decider.ts';
+import { checkScheme } from '../ledger/ledger-checks.ts';
 import { type Actor, refusal } from '../refusals.ts';
 
 /**
@@ -325,25 +326,9 @@ function amendScheme(
   command: Extract<PoolCommand, { type: 'AmendScheme' }>,
   state: PoolState,
 ): Decision<PoolEvent> {
-  const scheme = state.schemes.get(command.schemeId);
-  if (scheme === undefined)
-    return refuse(
-      refusal(
-        'scheme-unknown',
-        `scheme "${command.schemeId}" is not registered`,
-        'schemeId',
-        command.schemeId,
-      ),
-    );
-  if (scheme.withdrawn)
-    return refuse(
-      refusal(
-        'scheme-withdrawn',
-        `scheme "${command.schemeId}" has been withdrawn`,
-        'schemeId',
-        command.schemeId,
-      ),
-    );
+  const unusable = checkScheme(state, command.schemeId);
+  if (unusable !== undefined) return refuse(unusable);
+  const scheme = state.schemes.get(command.schemeId) as SchemeColumns & { withdrawn: boolean };
   const { withdrawn: _withdrawn, ...columns } = scheme;
   const changes = Object.fromEntries(
     Object.entries(command.changes).filter(
@@ -363,16 +348,9 @@ function withdrawScheme(
   command: Extract<PoolCommand, { type: 'WithdrawScheme' }>,
   state: PoolState,
 ): Decision<PoolEvent> {
-  const scheme = state.schemes.get(command.schemeId);
-  if (scheme === undefined)
-    return refuse(
-      refusal(
-        'scheme-unknown',
-        `scheme "${command.schemeId}" is not registered`,
-        'schemeId',
-        command.schemeId,
-      ),
-    );
+  const unknown = checkScheme(state, command.schemeId, 'schemeId', true);
+  if (unknown !== undefined) return refuse(unknown);
+  const scheme = state.schemes.get(command.schemeId) as SchemeColumns & { withdrawn: boolean };
   if (scheme.withdrawn) return accept();
   return accept({
     type: 'SchemeWithdrawn.v1',
