@@ -287,6 +287,7 @@ export function eventStoreContract(
           Array.from({ length: 25 }, (_, index) => `e${index}`),
         );
         expect(await store.headPosition()).toBe(25);
+        expect(await store.appendedThrough()).toBe(25);
       });
 
       it('bounds the page size', async () => {

@@ -39,6 +39,7 @@ const store: EventStore = {
   streamVersion: raw.streamVersion.bind(raw),
   readAll: raw.readAll.bind(raw),
   headPosition: raw.headPosition.bind(raw),
+  appendedThrough: raw.appendedThrough.bind(raw),
   subscribe: raw.subscribe.bind(raw),
   findAppend: raw.findAppend.bind(raw),
   close: raw.close.bind(raw),

@@ -69,6 +69,7 @@ function storeWithInterloper(
     streamVersion: store.streamVersion.bind(store),
     readAll: store.readAll.bind(store),
     headPosition: store.headPosition.bind(store),
+    appendedThrough: store.appendedThrough.bind(store),
     subscribe: store.subscribe.bind(store),
     findAppend: store.findAppend.bind(store),
     close: store.close.bind(store),

@@ -43,6 +43,11 @@ export interface EventStore {
   /** The position of the last event in the log; 0 when the log is empty. */
   headPosition(): Promise<number>;
   /**
+   * The position up to which the store has acknowledged appends, from its own record of appends
+   * rather than from the events: a log cut short at its end shows as a head below this.
+   */
+  appendedThrough(): Promise<number>;
+  /**
    * Every event from `fromPosition` on: first those already stored, then each new one as it is
    * appended, in order, until the signal aborts.
    */

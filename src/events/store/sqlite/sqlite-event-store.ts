@@ -257,6 +257,12 @@ export class SqliteEventStore implements EventStore {
     return head?.global_position ?? 0;
   }
 
+  async appendedThrough(): Promise<number> {
+    this.#assertOpen();
+    const row = this.#statements.appendedThrough.get() as { last: number | null };
+    return row.last ?? 0;
+  }
+
   async *subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
     let position = options.fromPosition;
     while (!options.signal.aborted && !this.#closed) {
@@ -415,6 +421,7 @@ interface Statements {
   head: StatementSync;
   insertEvent: StatementSync;
   insertAppend: StatementSync;
+  appendedThrough: StatementSync;
   readStream: StatementSync;
   readAll: StatementSync;
 }
@@ -440,6 +447,7 @@ function prepareStatements(database: DatabaseSync): Statements {
     lastOfStream: database.prepare(
       'SELECT stream_version, hash FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1',
     ),
+    appendedThrough: database.prepare('SELECT max(last_position) AS last FROM appends'),
     head: database.prepare(
       'SELECT global_position FROM events ORDER BY global_position DESC LIMIT 1',
     ),
