@@ -123,6 +123,18 @@ export class Money {
     return new Money(new LedgerDecimal(input as string));
   }
 
+  /**
+   * An amount from a spreadsheet's numeric cell. The cell holds a binary float; its shortest
+   * decimal form is taken, and refused if it has more than two places (as 0.1 + 0.2 would),
+   * so a float's noise never becomes money.
+   */
+  static fromSpreadsheetNumber(cell: number): Money | MoneyParseError {
+    if (!Number.isFinite(cell)) return new MoneyParseError('malformed', String(cell));
+    const text = String(cell);
+    if (/e/i.test(text)) return Money.tryParse(new LedgerDecimal(text).toFixed());
+    return Money.tryParse(Object.is(cell, -0) ? '0' : text);
+  }
+
   /** Whole pence, for integer-only wire formats and apportionment. */
   static fromPence(pence: bigint): Money {
     return new Money(new LedgerDecimal(pence.toString()).dividedBy(100));

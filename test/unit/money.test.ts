@@ -122,6 +122,17 @@ describe('Money.parse', () => {
   });
 });
 
+describe('Money.fromSpreadsheetNumber', () => {
+  it('takes a cell’s exact pounds and pence, and refuses float noise', () => {
+    expect(String(Money.fromSpreadsheetNumber(30000000))).toBe('30000000.00');
+    expect(String(Money.fromSpreadsheetNumber(1250.5))).toBe('1250.50');
+    expect(String(Money.fromSpreadsheetNumber(-0))).toBe('0.00');
+    expect(Money.fromSpreadsheetNumber(0.1 + 0.2)).toBeInstanceOf(MoneyParseError);
+    expect(Money.fromSpreadsheetNumber(Number.NaN)).toBeInstanceOf(MoneyParseError);
+    expect(Money.fromSpreadsheetNumber(1e21)).toBeInstanceOf(MoneyParseError);
+  });
+});
+
 describe('amount schemas', () => {
   it('accept amounts and refuse everything Money.parse refuses, with its message', () => {
     expect(amountString.safeParse('10.00').success).toBe(true);
