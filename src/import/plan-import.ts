@@ -137,11 +137,9 @@ export function planCommands(
     return undefined;
   };
   const listed = (what: string, names: readonly string[]) =>
-    z
-      .string()
-      .refine((value) => names.includes(value), {
-        message: `not ${what} of the reference lists (${names.join(', ')})`,
-      });
+    z.string().refine((value) => names.includes(value), {
+      message: `not ${what} of the reference lists (${names.join(', ')})`,
+    });
   const reference = options.referenceData;
   const fundingStream = listed(
     'a funding stream',
