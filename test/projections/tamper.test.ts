@@ -1,4 +1,5 @@
-import { copyFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,9 +69,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => directory.remove());
 
-/** Verifies a copy of the ledger after `tamper` has worked on its raw file. */
-async function verifyTampered(tamper: (database: DatabaseSync) => void): Promise<Verification> {
-  const copy = join(directory.path, `copy-${++copies}.sqlite`);
+/** A copy of the ledger's file, in a data directory of its own, after `tamper` worked on it. */
+function tamperedCopy(tamper: (database: DatabaseSync) => void): string {
+  const dataDirectory = join(directory.path, `copy-${++copies}`);
+  mkdirSync(dataDirectory);
+  const copy = join(dataDirectory, 'ledger.sqlite');
   copyFileSync(original, copy);
   const database = new DatabaseSync(copy);
   database.exec(
@@ -78,6 +81,12 @@ async function verifyTampered(tamper: (database: DatabaseSync) => void): Promise
   );
   tamper(database);
   database.close();
+  return copy;
+}
+
+/** Verifies a copy of the ledger after `tamper` has worked on its raw file. */
+async function verifyTampered(tamper: (database: DatabaseSync) => void): Promise<Verification> {
+  const copy = tamperedCopy(tamper);
   const store = SqliteEventStore.open({ path: copy, catalogue: bcfCatalogue });
   try {
     return await verifyLedger(store, {
@@ -193,6 +202,27 @@ describe(`verifying a ledger of more than 10,000 events against tampering in its
     );
     expect(broken.problem).toContain(
       `acknowledged appends up to position ${head}, but the log ends at ${head - 25}`,
+    );
+  });
+
+  it('is what `bcf-ledger audit verify` runs: exit 0 on an untouched copy, 1 naming the first broken event', () => {
+    const cli = join(import.meta.dirname, '../../src/cli/bcf-ledger.ts');
+    const verify = (copy: string) =>
+      spawnSync(process.execPath, [cli, 'audit', 'verify'], {
+        env: { ...process.env, LEDGER_DATA_DIR: join(copy, '..') },
+        encoding: 'utf8',
+      });
+    const untouched = verify(tamperedCopy(() => {}));
+    expect(untouched.status, untouched.stderr).toBe(0);
+    expect(untouched.stdout).toContain(
+      `verified ${head} events in 2 streams and 3 quarter closes: no break`,
+    );
+    const broken = verify(
+      tamperedCopy((database) => database.exec('DELETE FROM events WHERE global_position = 777')),
+    );
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toContain(
+      'BROKEN at position 778 (stream "ledger-herts-2017-18", version 770): positions 777 to 777 are missing',
     );
   });
 
