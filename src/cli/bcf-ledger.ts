@@ -14,6 +14,7 @@ import { ProjectionRunner } from '../projections/projection-runner.ts';
 import { poolBalances } from '../projections/reports/balances.ts';
 import { quarterlyReport } from '../projections/reports/quarterly-position.ts';
 import { auditCsv, balancesCsv, quarterlyCsv } from './csv.ts';
+import { loadDemo } from './demo.ts';
 import { Progress } from './progress.ts';
 import { openLedger } from './runtime.ts';
 import { serve } from './serve.ts';
@@ -39,6 +40,33 @@ function program(config: LedgerConfig): Command {
     .command('serve')
     .description('serve the API (as npm start)')
     .action(() => serve(config));
+
+  cli
+    .command('demo')
+    .description(
+      'load a demonstration ledger (the demo plan, a year of spend, two closed quarters) into a fresh store and serve it',
+    )
+    .option('--no-serve', 'load the demonstration ledger and stop')
+    .action(async (options: { serve: boolean }) => {
+      const demoConfig = { ...config, dataDirectory: join(config.dataDirectory, 'demo') };
+      const progress = new Progress('loading the demo ledger', 1);
+      const demo = await loadDemo(demoConfig);
+      progress.done(1);
+      const base = `http://${config.host}:${config.port}`;
+      process.stdout.write(
+        [
+          `Demo ledger in ${demoConfig.dataDirectory}: ${demo.events} events, ${demo.spendLines} spend lines, Q1 and Q2 2017-18 closed.`,
+          'Tokens, one per role (shown only now):',
+          ...Object.entries(demo.tokens).map(([user, token]) => `  ${user.padEnd(11)} ${token}`),
+          'Open:',
+          `  ${base}/docs                                   the API reference`,
+          `  ${base}/pools/herts/years/2017-18/balances     balances (with a token)`,
+          `  ${base}/pools/herts/years/2017-18/quarters/Q2  the closed Q2 position`,
+          '',
+        ].join('\n'),
+      );
+      if (options.serve) await serve(demoConfig);
+    });
 
   cli
     .command('import-plan')
@@ -397,5 +425,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 if (import.meta.main) {
   const code = await main(process.argv.slice(2));
-  if (code !== EXIT.ok || process.argv[2] !== 'serve') process.exit(code);
+  const serving =
+    process.argv[2] === 'serve' ||
+    (process.argv[2] === 'demo' && !process.argv.includes('--no-serve'));
+  if (code !== EXIT.ok || !serving) process.exit(code);
 }

@@ -15,7 +15,7 @@ import { officer, referenceData } from '../support/domain.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 
 /** Acceptance: the demo plan imports from CSV and from a workbook to identical ledgers; errors are all reported. */
-const fixtures = join(import.meta.dirname, '../fixtures/demo-plan');
+const fixtures = join(import.meta.dirname, '../../demo/plan');
 const directory = temporaryDirectory('import');
 afterAll(() => directory.remove());
 const options: ImportPlanOptions = {

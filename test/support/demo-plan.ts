@@ -5,11 +5,11 @@ import type { PoolCommand } from '../../src/commands/pool/pool-decider.ts';
 import { admin, officer, referenceData } from './domain.ts';
 
 /**
- * The demo plan (test/fixtures/demo-plan, the NHS England template's columns) as the commands a
+ * The demo plan (demo/plan, the NHS England template's columns) as the commands a
  * finance officer would issue to set it up: the pool and partners, both years, the schemes, the
  * planned contributions, and one allocation per expenditure line and year.
  */
-const directory = join(import.meta.dirname, '../fixtures/demo-plan');
+const directory = join(import.meta.dirname, '../../demo/plan');
 export const DEMO_POOL = 'herts';
 export const DEMO_YEARS = [
   { year: '2017-18', incomeColumn: '2017/18 (£)', expenditureColumn: '2017/18 Expenditure (£)' },
