@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { newToken } from '../api/tokens.ts';
@@ -10,10 +10,25 @@ import { importPlan } from '../import/plan-import.ts';
 import { readPlanCsv, readPlanXlsx } from '../import/plan-tables.ts';
 import { poolViewFromStreams } from '../projections/as-at.ts';
 import { verifyLedger } from '../projections/ledger-verification.ts';
+import type { PoolView } from '../projections/pool-view.ts';
 import { ProjectionRunner } from '../projections/projection-runner.ts';
 import { poolBalances } from '../projections/reports/balances.ts';
+import { auditCsv } from '../projections/reports/documents/csv.ts';
+import {
+  balancesCsv,
+  balancesSheets,
+  extractCsv,
+  extractSheets,
+  quarterlyCsv,
+  quarterlySheets,
+  workbook,
+  yearEndCsv,
+  yearEndSheets,
+} from '../projections/reports/documents/report-documents.ts';
+import type { SheetSpec } from '../projections/reports/documents/workbook.ts';
+import { nhsEnglandExtract } from '../projections/reports/nhs-england-extract.ts';
 import { quarterlyReport } from '../projections/reports/quarterly-position.ts';
-import { auditCsv, balancesCsv, quarterlyCsv } from './csv.ts';
+import { yearEndStatement } from '../projections/reports/year-end.ts';
 import { loadDemo } from './demo.ts';
 import { Progress } from './progress.ts';
 import { openLedger } from './runtime.ts';
@@ -134,22 +149,34 @@ function program(config: LedgerConfig): Command {
 
   cli
     .command('report')
-    .description('a report of a pool-year: balances, or the quarterly position of a quarter')
+    .description(
+      'a report of a pool-year: balances, the quarterly position, the year-end statement or the NHS England extract',
+    )
     .addArgument(
       new Command()
-        .createArgument('<kind>', 'balances or quarter')
-        .choices(['balances', 'quarter']),
+        .createArgument('<kind>', 'balances, quarter, year-end or extract')
+        .choices(['balances', 'quarter', 'year-end', 'extract']),
     )
     .requiredOption('--pool <poolId>')
     .requiredOption('--year <year>', 'the financial year, such as 2017-18')
     .option('--quarter <quarter>', 'Q1 to Q4, for the quarterly position')
     .option('--as-at <moment>', 'what the ledger knew at this moment (UTC, ISO 8601)')
-    .addOption(new Option('--format <format>').choices(['json', 'csv']).default('json'))
+    .addOption(new Option('--format <format>').choices(['json', 'csv', 'xlsx']).default('json'))
+    .option('--out <file>', 'write to this file (needed for xlsx)')
     .action(
       async (
         kind: string,
-        options: { pool: string; year: string; quarter?: string; asAt?: string; format: string },
+        options: {
+          pool: string;
+          year: string;
+          quarter?: string;
+          asAt?: string;
+          format: string;
+          out?: string;
+        },
       ) => {
+        if (options.format === 'xlsx' && options.out === undefined)
+          throw new UsageError('--out <file> is needed for an xlsx workbook');
         const ledger = openLedger(config);
         try {
           const view = await poolViewFromStreams(
@@ -158,28 +185,9 @@ function program(config: LedgerConfig): Command {
             options.asAt === undefined ? {} : { asAt: options.asAt },
           );
           if (view === undefined) throw new UsageError(`no pool "${options.pool}"`);
-          if (kind === 'balances') {
-            const balances = poolBalances(view, options.year, config.ragThresholds);
-            if (balances === undefined)
-              throw new UsageError(`pool "${options.pool}" has no year ${options.year}`);
-            process.stdout.write(
-              options.format === 'csv'
-                ? balancesCsv(balances)
-                : `${JSON.stringify(balances, null, 2)}\n`,
-            );
-          } else {
-            const quarter = options.quarter;
-            if (quarter !== 'Q1' && quarter !== 'Q2' && quarter !== 'Q3' && quarter !== 'Q4')
-              throw new UsageError('--quarter Q1 to Q4 is needed for the quarterly position');
-            const report = quarterlyReport(view, options.year, quarter, config.ragThresholds);
-            if (report === undefined)
-              throw new UsageError(`pool "${options.pool}" has no year ${options.year}`);
-            process.stdout.write(
-              options.format === 'csv'
-                ? quarterlyCsv(report)
-                : `${JSON.stringify(report, null, 2)}\n`,
-            );
-          }
+          const document = await reportDocument(kind, view, options, config);
+          if (options.out === undefined) process.stdout.write(document);
+          else writeFileSync(options.out, document);
         } finally {
           await ledger.close();
         }
@@ -406,6 +414,56 @@ function program(config: LedgerConfig): Command {
 }
 
 class UsageError extends Error {}
+
+/** The report of that kind in that format: JSON, CSV text, or a workbook's bytes. */
+async function reportDocument(
+  kind: string,
+  view: PoolView,
+  options: { year: string; quarter?: string; format: string },
+  config: LedgerConfig,
+): Promise<string | Buffer> {
+  const missing = () => new UsageError(`pool "${view.poolId}" has no year ${options.year}`);
+  const render = async <Report>(
+    report: Report | undefined,
+    csv: (report: Report) => string,
+    sheets: (report: Report) => SheetSpec[],
+  ) => {
+    if (report === undefined) throw missing();
+    if (options.format === 'csv') return csv(report);
+    if (options.format === 'xlsx') return workbook(sheets(report));
+    return `${JSON.stringify(report, null, 2)}\n`;
+  };
+  switch (kind) {
+    case 'balances':
+      return render(
+        poolBalances(view, options.year, config.ragThresholds),
+        balancesCsv,
+        balancesSheets,
+      );
+    case 'year-end':
+      return render(
+        yearEndStatement(view, options.year, config.ragThresholds),
+        yearEndCsv,
+        yearEndSheets,
+      );
+    case 'extract':
+      return render(
+        nhsEnglandExtract(view, options.year, config.ragThresholds),
+        extractCsv,
+        extractSheets,
+      );
+    default: {
+      const quarter = options.quarter;
+      if (quarter !== 'Q1' && quarter !== 'Q2' && quarter !== 'Q3' && quarter !== 'Q4')
+        throw new UsageError('--quarter Q1 to Q4 is needed for the quarterly position');
+      return render(
+        quarterlyReport(view, options.year, quarter, config.ragThresholds),
+        quarterlyCsv,
+        quarterlySheets,
+      );
+    }
+  }
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {

@@ -135,6 +135,19 @@ export class Money {
     return Money.tryParse(Object.is(cell, -0) ? '0' : text);
   }
 
+  /**
+   * The amount as a spreadsheet's numeric cell. A workbook stores binary floats; every amount the
+   * ledger accepts has at most fifteen significant digits, which a float holds exactly enough to
+   * read back as the same pounds and pence (checked on the way out).
+   */
+  toSpreadsheetNumber(): number {
+    const cell = Number(this.#value.toFixed(2));
+    const back = Money.fromSpreadsheetNumber(cell);
+    if (!(back instanceof Money) || !back.equals(this))
+      throw new RangeError(`${this.toString()} does not fit a spreadsheet cell exactly`);
+    return cell;
+  }
+
   /** Whole pence, for integer-only wire formats and apportionment. */
   static fromPence(pence: bigint): Money {
     return new Money(new LedgerDecimal(pence.toString()).dividedBy(100));

@@ -1,6 +1,6 @@
-import type { AuditEntry } from '../projections/audit-trail.ts';
-import type { Balances } from '../projections/reports/balances.ts';
-import type { QuarterlyReport } from '../projections/reports/quarterly-position.ts';
+import type { AuditEntry } from '../../audit-trail.ts';
+import type { Balances } from '../balances.ts';
+import type { QuarterlyReport } from '../quarterly-position.ts';
 
 /**
  * Reports as CSV (RFC 4180, CRLF line ends, a header row): amounts stay decimal strings, so a

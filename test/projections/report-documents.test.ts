@@ -1,0 +1,139 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Money } from '#money';
+import { loadDemo } from '../../src/cli/demo.ts';
+import { loadConfig } from '../../src/config.ts';
+import { bcfCatalogue } from '../../src/events/catalogue/index.ts';
+import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
+import { poolViewFromStreams } from '../../src/projections/as-at.ts';
+import type { PoolView } from '../../src/projections/pool-view.ts';
+import { poolBalances } from '../../src/projections/reports/balances.ts';
+import {
+  balancesCsv,
+  balancesSheets,
+  extractCsv,
+  quarterlyCsv,
+  workbook,
+  yearEndCsv,
+} from '../../src/projections/reports/documents/report-documents.ts';
+import { CURRENCY_FORMAT } from '../../src/projections/reports/documents/workbook.ts';
+import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
+import { nhsEnglandExtract } from '../../src/projections/reports/nhs-england-extract.ts';
+import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
+import { yearEndStatement } from '../../src/projections/reports/year-end.ts';
+import { temporaryDirectory } from '../support/temp-dir.ts';
+
+/**
+ * The reports of the demo ledger (deterministic: the same every run) against golden files, CSV
+ * byte for byte; the workbooks read back and compared cell by cell with the figures. Set
+ * UPDATE_GOLDEN=1 to write the golden files afresh after a deliberate change, and review the diff.
+ */
+const golden = join(import.meta.dirname, '../golden');
+const directory = temporaryDirectory('reports');
+let view: PoolView;
+
+beforeAll(async () => {
+  const config = { ...loadConfig({}), dataDirectory: directory.path };
+  await loadDemo(config);
+  const store = SqliteEventStore.open({
+    path: join(directory.path, 'ledger.sqlite'),
+    catalogue: bcfCatalogue,
+  });
+  view = (await poolViewFromStreams(store, 'herts')) ?? fail();
+  await store.close();
+}, 120_000);
+afterAll(() => directory.remove());
+
+function matchesGolden(name: string, text: string): void {
+  const path = join(golden, name);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(golden, { recursive: true });
+    writeFileSync(path, text);
+  }
+  if (!existsSync(path)) throw new Error(`no golden file ${name}: run with UPDATE_GOLDEN=1 to write it, then review it`);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('reports of the demo ledger', () => {
+  it('gives balances whose totals are the plan’s, as CSV matching its golden file', () => {
+    const balances = poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    expect(balances.totals.contributions).toBe('280000000.00');
+    expect(balances.totals.allocated).toBe('280000000.00');
+    matchesGolden('balances-2017-18.csv', balancesCsv(balances));
+  });
+
+  it('gives the closed Q2 position, its digest the one signed off, as CSV matching its golden file', () => {
+    const report = quarterlyReport(view, '2017-18', 'Q2', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    expect(report.status.closed).toBe(true);
+    expect(report.digest).toBe(report.status.closedDigest);
+    matchesGolden('quarter-Q2-2017-18.csv', quarterlyCsv(report));
+  });
+
+  it('gives the year-end statement and the NHS England extract, as CSV matching their golden files', () => {
+    const statement = yearEndStatement(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    const streamNets = Money.sum(
+      statement.expenditureByStream.map((stream) => Money.parse(stream.net)),
+    );
+    expect(statement.net.net).toBe(
+      Money.parse(statement.net.spent).minus(Money.parse(statement.net.contributions)).toString(),
+    );
+    expect(streamNets.toString()).toBe(statement.net.net);
+    expect(statement.riskShare.status).toBe('projected');
+    matchesGolden('year-end-2017-18.csv', yearEndCsv(statement));
+    const extract = nhsEnglandExtract(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    expect(extract.lines).toHaveLength(21);
+    matchesGolden('extract-2017-18.csv', extractCsv(extract));
+  });
+
+  it('writes a workbook a finance officer would accept: typed amounts, currency format, frozen header, totals that match', async () => {
+    const balances = poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    const sheets = balancesSheets(balances);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await workbook(sheets)) as unknown as ArrayBuffer);
+    for (const spec of sheets) {
+      const sheet = book.getWorksheet(spec.name) ?? fail();
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(sheet.getRow(1).values).toEqual([
+        undefined,
+        ...spec.columns.map((column) => column.header),
+      ]);
+      for (const [rowIndex, row] of spec.rows.entries()) {
+        for (const [columnIndex, column] of spec.columns.entries()) {
+          const cell = sheet.getRow(rowIndex + 2).getCell(columnIndex + 1);
+          if (column.money === true) {
+            expect(typeof cell.value, `${spec.name} ${cell.address}`).toBe('number');
+            expect(String(Money.fromSpreadsheetNumber(cell.value as number))).toBe(
+              String(row[columnIndex]),
+            );
+            expect(cell.numFmt).toBe(CURRENCY_FORMAT);
+          } else {
+            expect(cell.value ?? '', `${spec.name} ${cell.address}`).toBe(row[columnIndex] ?? '');
+          }
+        }
+      }
+      const totals = sheet.getRow(spec.rows.length + 2);
+      expect(totals.getCell(1).value).toBe('Total');
+      for (const [columnIndex, column] of spec.columns.entries()) {
+        if (column.money !== true) continue;
+        const expected = Money.sum(spec.rows.map((row) => Money.parse(String(row[columnIndex]))));
+        expect(
+          String(Money.fromSpreadsheetNumber(totals.getCell(columnIndex + 1).value as number)),
+        ).toBe(expected.toString());
+      }
+    }
+    expect(
+      Money.fromSpreadsheetNumber(
+        book
+          .getWorksheet('Funding streams')
+          ?.getRow(balances.streams.length + 2)
+          .getCell(2).value as number,
+      ).toString(),
+    ).toBe('280000000.00');
+  });
+});
+
+function fail(): never {
+  throw new Error('expected a value');
+}
