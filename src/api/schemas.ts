@@ -437,3 +437,50 @@ export const tokenIssued = z.object({
   tokenId: z.string(),
   token: z.string().describe('Shown once: only its hash is kept'),
 });
+
+const amounts = (...names: string[]) => Object.fromEntries(names.map((key) => [key, z.string()]));
+
+export const yearEndStatementSchema = z.object({
+  poolId: z.string(),
+  poolName: z.string(),
+  year: z.string(),
+  outturnDetermined: z.boolean(),
+  contributions: z.array(
+    z.object({
+      partnerId: z.string(),
+      name: z.string(),
+      byStream: z.array(z.object({ fundingStream: z.string(), amount: z.string() })),
+      total: z.string(),
+    }),
+  ),
+  expenditureByScheme: z.array(
+    z.object({
+      schemeId: z.string(),
+      schemeName: z.string(),
+      schemeType: z.string(),
+      ...amounts('budget', 'spent', 'variance'),
+    }),
+  ),
+  expenditureBySchemeType: z.array(
+    z.object({ schemeType: z.string(), ...amounts('budget', 'spent', 'variance') }),
+  ),
+  expenditureByStream: z.array(
+    z.object({ fundingStream: z.string(), ...amounts('contributions', 'spent', 'net') }),
+  ),
+  net: z.object(amounts('contributions', 'spent', 'net')),
+  riskShare: z.object({
+    status: z.enum(['applied', 'projected']),
+    basis: z.string(),
+    allocations: z.array(z.object({ partnerId: z.string(), amount: z.string() })),
+  }),
+  carryForward: z.string(),
+});
+
+export const nhsEnglandExtractSchema = z.object({
+  poolId: z.string(),
+  hwbArea: z.string(),
+  year: z.string(),
+  income: z.array(z.object({ fundingStream: z.string(), ...amounts('planned', 'received') })),
+  expenditure: z.array(z.object({ fundingStream: z.string(), ...amounts('planned', 'actual') })),
+  lines: z.array(z.record(z.string(), z.string())),
+});

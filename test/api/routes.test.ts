@@ -794,6 +794,30 @@ describe('read routes', () => {
     ]);
   });
 
+  it('GET year-end-statement and nhs-england-extract give the year-end documents', async () => {
+    cover('GET', '/pools/:poolId/years/:year/year-end-statement');
+    cover('GET', '/pools/:poolId/years/:year/nhs-england-extract');
+    const statement = await api.get(`${YEAR_URL}/year-end-statement`, 'auditor');
+    expect(statement.statusCode).toBe(200);
+    expect(statement.json()).toMatchObject({
+      poolId: 'herts',
+      year: '2017-18',
+      outturnDetermined: true,
+      riskShare: { status: 'applied', basis: 'proportional-to-contributions' },
+      carryForward: '0.00',
+    });
+    const extract = await api.get(`${YEAR_URL}/nhs-england-extract`, 'auditor');
+    expect(extract.json().lines[0]).toMatchObject({
+      'Scheme ID': '1',
+      'Source of Funding': 'Minimum CCG Contribution',
+    });
+    expectProblem(
+      await api.get('/pools/herts/years/2031-32/nhs-england-extract', 'auditor'),
+      404,
+      'not-found',
+    );
+  });
+
   it('GET /pools/:poolId/audit and /audit give the trail, filtered and paged', async () => {
     cover('GET', '/pools/:poolId/audit');
     cover('GET', '/audit');

@@ -52,7 +52,8 @@ function matchesGolden(name: string, text: string): void {
     mkdirSync(golden, { recursive: true });
     writeFileSync(path, text);
   }
-  if (!existsSync(path)) throw new Error(`no golden file ${name}: run with UPDATE_GOLDEN=1 to write it, then review it`);
+  if (!existsSync(path))
+    throw new Error(`no golden file ${name}: run with UPDATE_GOLDEN=1 to write it, then review it`);
   expect(text).toBe(readFileSync(path, 'utf8'));
 }
 

@@ -10,7 +10,9 @@ import { poolViewFromStreams } from '../../projections/as-at.ts';
 import type { PoolView, YearView } from '../../projections/pool-view.ts';
 import { poolBalances } from '../../projections/reports/balances.ts';
 import { compareSchemeIds, sumQuarters } from '../../projections/reports/figures.ts';
+import { nhsEnglandExtract } from '../../projections/reports/nhs-england-extract.ts';
 import { quarterlyReport as buildQuarterlyReport } from '../../projections/reports/quarterly-position.ts';
+import { yearEndStatement } from '../../projections/reports/year-end.ts';
 import { type Problem, problem, problemSchema } from '../problems.ts';
 import { type Call, etag, type Outcome, type RouteSpec, route } from '../route-kit.ts';
 import {
@@ -19,10 +21,12 @@ import {
   auditQuery,
   balances,
   ibcfSplit,
+  nhsEnglandExtractSchema,
   poolParams,
   poolSummary,
   quarterlyReport,
   savingsReport,
+  yearEndStatementSchema,
   yearParams,
 } from '../schemas.ts';
 
@@ -213,6 +217,50 @@ export const readRoutes: RouteSpec[] = [
           year: call.params.year,
           schemes: savings(found.view, found.year),
         },
+        etag('ledger', found.year.ledgerVersion),
+      );
+    },
+  }),
+  route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId/years/:year/year-end-statement',
+    permission: 'read',
+    scope: 'pool',
+    summary:
+      'The year-end pooled fund statement: contributions, expenditure, net position, risk share, carry-forward',
+    tags: ['reports'],
+    schema: {
+      params: yearParams,
+      querystring: asAtQuery,
+      response: responses(yearEndStatementSchema),
+    },
+    handle: async (call) => {
+      const found = await yearFor(call);
+      if ('detail' in found) return found;
+      return ok(
+        yearEndStatement(found.view, call.params.year, call.deps.config.ragThresholds),
+        etag('ledger', found.year.ledgerVersion),
+      );
+    },
+  }),
+  route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId/years/:year/nhs-england-extract',
+    permission: 'read',
+    scope: 'pool',
+    summary:
+      'The NHS England return extract: income and expenditure per funding source, lines in the template’s columns',
+    tags: ['reports'],
+    schema: {
+      params: yearParams,
+      querystring: asAtQuery,
+      response: responses(nhsEnglandExtractSchema),
+    },
+    handle: async (call) => {
+      const found = await yearFor(call);
+      if ('detail' in found) return found;
+      return ok(
+        nhsEnglandExtract(found.view, call.params.year, call.deps.config.ragThresholds),
         etag('ledger', found.year.ledgerVersion),
       );
     },
