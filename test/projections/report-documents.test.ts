@@ -14,11 +14,17 @@ import {
   balancesCsv,
   balancesSheets,
   extractCsv,
+  extractSheets,
   quarterlyCsv,
+  quarterlySheets,
   workbook,
   yearEndCsv,
+  yearEndSheets,
 } from '../../src/projections/reports/documents/report-documents.ts';
-import { CURRENCY_FORMAT } from '../../src/projections/reports/documents/workbook.ts';
+import {
+  CURRENCY_FORMAT,
+  type SheetSpec,
+} from '../../src/projections/reports/documents/workbook.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { nhsEnglandExtract } from '../../src/projections/reports/nhs-england-extract.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
@@ -88,50 +94,68 @@ describe('reports of the demo ledger', () => {
     matchesGolden('extract-2017-18.csv', extractCsv(extract));
   });
 
-  it('writes a workbook a finance officer would accept: typed amounts, currency format, frozen header, totals that match', async () => {
+  it('writes every report as a workbook a finance officer would accept: typed amounts, currency format, frozen header, totals that match', async () => {
     const balances = poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
-    const sheets = balancesSheets(balances);
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await workbook(sheets)) as unknown as ArrayBuffer);
-    for (const spec of sheets) {
-      const sheet = book.getWorksheet(spec.name) ?? fail();
-      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-      expect(sheet.getRow(1).values).toEqual([
-        undefined,
-        ...spec.columns.map((column) => column.header),
-      ]);
-      for (const [rowIndex, row] of spec.rows.entries()) {
-        for (const [columnIndex, column] of spec.columns.entries()) {
-          const cell = sheet.getRow(rowIndex + 2).getCell(columnIndex + 1);
-          if (column.money === true) {
-            expect(typeof cell.value, `${spec.name} ${cell.address}`).toBe('number');
-            expect(String(Money.fromSpreadsheetNumber(cell.value as number))).toBe(
-              String(row[columnIndex]),
-            );
-            expect(cell.numFmt).toBe(CURRENCY_FORMAT);
-          } else {
-            expect(cell.value ?? '', `${spec.name} ${cell.address}`).toBe(row[columnIndex] ?? '');
+    const documents: [string, SheetSpec[]][] = [
+      ['balances', balancesSheets(balances)],
+      [
+        'quarter',
+        quarterlySheets(quarterlyReport(view, '2017-18', 'Q2', DEFAULT_RAG_THRESHOLDS) ?? fail()),
+      ],
+      [
+        'year-end',
+        yearEndSheets(yearEndStatement(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail()),
+      ],
+      [
+        'extract',
+        extractSheets(nhsEnglandExtract(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail()),
+      ],
+    ];
+    let cells = 0;
+    for (const [name, sheets] of documents) {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await workbook(sheets)) as unknown as ArrayBuffer);
+      for (const spec of sheets) {
+        const sheet = book.getWorksheet(spec.name) ?? fail();
+        expect(sheet.views[0], `${name} ${spec.name}`).toMatchObject({
+          state: 'frozen',
+          ySplit: 1,
+        });
+        expect(sheet.getRow(1).values).toEqual([
+          undefined,
+          ...spec.columns.map((column) => column.header),
+        ]);
+        for (const [index, column] of spec.columns.entries())
+          expect(sheet.getColumn(index + 1).width).toBe(column.width);
+        for (const [rowIndex, row] of spec.rows.entries()) {
+          for (const [columnIndex, column] of spec.columns.entries()) {
+            const cell = sheet.getRow(rowIndex + 2).getCell(columnIndex + 1);
+            cells += 1;
+            if (column.money === true) {
+              expect(typeof cell.value, `${name} ${spec.name} ${cell.address}`).toBe('number');
+              expect(String(Money.fromSpreadsheetNumber(cell.value as number))).toBe(
+                String(row[columnIndex]),
+              );
+              expect(cell.numFmt).toBe(CURRENCY_FORMAT);
+            } else {
+              expect(cell.value ?? '', `${name} ${spec.name} ${cell.address}`).toBe(
+                row[columnIndex] ?? '',
+              );
+            }
           }
         }
-      }
-      const totals = sheet.getRow(spec.rows.length + 2);
-      expect(totals.getCell(1).value).toBe('Total');
-      for (const [columnIndex, column] of spec.columns.entries()) {
-        if (column.money !== true) continue;
-        const expected = Money.sum(spec.rows.map((row) => Money.parse(String(row[columnIndex]))));
-        expect(
-          String(Money.fromSpreadsheetNumber(totals.getCell(columnIndex + 1).value as number)),
-        ).toBe(expected.toString());
+        const totals = sheet.getRow(spec.rows.length + 2);
+        expect(totals.getCell(1).value).toBe('Total');
+        for (const [columnIndex, column] of spec.columns.entries()) {
+          if (column.money !== true) continue;
+          const expected = Money.sum(spec.rows.map((row) => Money.parse(String(row[columnIndex]))));
+          expect(
+            String(Money.fromSpreadsheetNumber(totals.getCell(columnIndex + 1).value as number)),
+          ).toBe(expected.toString());
+        }
       }
     }
-    expect(
-      Money.fromSpreadsheetNumber(
-        book
-          .getWorksheet('Funding streams')
-          ?.getRow(balances.streams.length + 2)
-          .getCell(2).value as number,
-      ).toString(),
-    ).toBe('280000000.00');
+    expect(cells).toBeGreaterThan(500);
   });
 });
 

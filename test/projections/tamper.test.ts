@@ -84,18 +84,42 @@ function tamperedCopy(tamper: (database: DatabaseSync) => void): string {
   return copy;
 }
 
-/** Verifies a copy of the ledger after `tamper` has worked on its raw file. */
+const cli = join(import.meta.dirname, '../../src/cli/bcf-ledger.ts');
+
+/** `bcf-ledger audit verify` on a data directory, as an operator would run it. */
+function verifyWithCli(copy: string) {
+  return spawnSync(process.execPath, [cli, 'audit', 'verify'], {
+    env: { ...process.env, LEDGER_DATA_DIR: join(copy, '..') },
+    encoding: 'utf8',
+  });
+}
+
+/**
+ * Verifies a copy of the ledger after `tamper` has worked on its raw file, through the library
+ * and through the command, which must agree: exit 0 when nothing broke, else exit 1 naming the
+ * same first broken event.
+ */
 async function verifyTampered(tamper: (database: DatabaseSync) => void): Promise<Verification> {
   const copy = tamperedCopy(tamper);
   const store = SqliteEventStore.open({ path: copy, catalogue: bcfCatalogue });
+  let verification: Verification;
   try {
-    return await verifyLedger(store, {
+    verification = await verifyLedger(store, {
       ragThresholds: DEFAULT_RAG_THRESHOLDS,
       densePositions: true,
     });
   } finally {
     await store.close();
   }
+  const command = verifyWithCli(copy);
+  if (verification.ok) {
+    expect(command.status, command.stderr).toBe(0);
+  } else {
+    expect(command.status, command.stderr).toBe(1);
+    expect(command.stdout).toContain(`BROKEN at position ${verification.firstBreak.position}`);
+    expect(command.stdout).toContain(verification.firstBreak.problem);
+  }
+  return verification;
 }
 
 function firstBreak(verification: Verification) {
@@ -206,12 +230,7 @@ describe(`verifying a ledger of more than 10,000 events against tampering in its
   });
 
   it('is what `bcf-ledger audit verify` runs: exit 0 on an untouched copy, 1 naming the first broken event', () => {
-    const cli = join(import.meta.dirname, '../../src/cli/bcf-ledger.ts');
-    const verify = (copy: string) =>
-      spawnSync(process.execPath, [cli, 'audit', 'verify'], {
-        env: { ...process.env, LEDGER_DATA_DIR: join(copy, '..') },
-        encoding: 'utf8',
-      });
+    const verify = verifyWithCli;
     const untouched = verify(tamperedCopy(() => {}));
     expect(untouched.status, untouched.stderr).toBe(0);
     expect(untouched.stdout).toContain(
