@@ -22,6 +22,8 @@ async function createSqliteSubject(): Promise<ContractSubject> {
   };
   return {
     store,
+    namePrefix: '',
+    densePositions: true,
     async openAnother() {
       const another = open();
       others.push(another);
