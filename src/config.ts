@@ -10,6 +10,10 @@ const whole = (minimum: number, maximum: number) =>
 const environmentSchema = z.object({
   /** Where the embedded event store, the read model and the API's records live. */
   LEDGER_DATA_DIR: z.string().min(1).default('data'),
+  /** The event store: the embedded SQLite file, or an EventStoreDB (KurrentDB) server or cluster. */
+  LEDGER_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
+  /** The EventStoreDB connection string, used when LEDGER_STORE=eventstoredb. */
+  LEDGER_EVENTSTOREDB_URL: z.string().min(1).default('esdb://localhost:2113?tls=false'),
   LEDGER_HOST: z.string().min(1).default('127.0.0.1'),
   LEDGER_PORT: whole(0, 65_535).default(3000),
   LEDGER_LOG_LEVEL: z
@@ -34,6 +38,9 @@ const environmentSchema = z.object({
 
 export interface LedgerConfig {
   readonly dataDirectory: string;
+  readonly store:
+    | { readonly kind: 'sqlite' }
+    | { readonly kind: 'eventstoredb'; readonly connectionString: string };
   readonly host: string;
   readonly port: number;
   readonly logLevel: string;
@@ -69,6 +76,10 @@ export function loadConfig(
   const settings = parsed.data;
   return {
     dataDirectory: settings.LEDGER_DATA_DIR,
+    store:
+      settings.LEDGER_STORE === 'sqlite'
+        ? { kind: 'sqlite' }
+        : { kind: 'eventstoredb', connectionString: settings.LEDGER_EVENTSTOREDB_URL },
     host: settings.LEDGER_HOST,
     port: settings.LEDGER_PORT,
     logLevel: settings.LEDGER_LOG_LEVEL,

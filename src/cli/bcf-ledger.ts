@@ -113,7 +113,7 @@ function program(config: LedgerConfig): Command {
         const referenceData = referenceDataSchema.parse(
           JSON.parse(readFileSync(options.referenceData, 'utf8')),
         );
-        const ledger = openLedger(config);
+        const ledger = await openLedger(config);
         try {
           const registration =
             options.name !== undefined && options.area !== undefined
@@ -177,7 +177,7 @@ function program(config: LedgerConfig): Command {
       ) => {
         if (options.format === 'xlsx' && options.out === undefined)
           throw new UsageError('--out <file> is needed for an xlsx workbook');
-        const ledger = openLedger(config);
+        const ledger = await openLedger(config);
         try {
           const view = await poolViewFromStreams(
             ledger.store,
@@ -215,7 +215,7 @@ function program(config: LedgerConfig): Command {
         to?: string;
         format: string;
       }) => {
-        const ledger = openLedger(config);
+        const ledger = await openLedger(config);
         try {
           await ledger.readModel.catchUp();
           const filter = {
@@ -254,12 +254,12 @@ function program(config: LedgerConfig): Command {
       'walk every stream’s hash chain, the log’s positions and every quarter-close digest; exit 1 at the first break',
     )
     .action(async () => {
-      const ledger = openLedger(config);
+      const ledger = await openLedger(config);
       try {
         const progress = new Progress('verifying', await ledger.store.headPosition());
         const verification = await verifyLedger(ledger.store, {
           ragThresholds: config.ragThresholds,
-          densePositions: true,
+          densePositions: ledger.densePositions,
         });
         progress.done(verification.events);
         if (verification.ok) {
@@ -286,7 +286,7 @@ function program(config: LedgerConfig): Command {
     .requiredOption('--pool <poolId>')
     .requiredOption('--year <year>')
     .action(async (options: { asAt: string; pool: string; year: string }) => {
-      const ledger = openLedger(config);
+      const ledger = await openLedger(config);
       try {
         const view = await poolViewFromStreams(ledger.store, options.pool, { asAt: options.asAt });
         const balances =
@@ -305,7 +305,7 @@ function program(config: LedgerConfig): Command {
     .command('rebuild')
     .description('rebuild the read model from the first event, and report events per second')
     .action(async () => {
-      const ledger = openLedger(config);
+      const ledger = await openLedger(config);
       const head = await ledger.store.headPosition();
       ledger.readModel.close();
       const path = join(config.dataDirectory, 'projections.sqlite');
@@ -335,7 +335,7 @@ function program(config: LedgerConfig): Command {
     .action(async (userId: string, options: { name: string; role: string; pools: string }) => {
       const role = userRole.parse(options.role);
       const pools = poolScope.parse(options.pools === '*' ? '*' : options.pools.split(','));
-      const ledger = openLedger(config);
+      const ledger = await openLedger(config);
       try {
         const token = newToken();
         const meta = (step: string) => ({
@@ -370,7 +370,7 @@ function program(config: LedgerConfig): Command {
     .command('list')
     .description('users, roles, scopes and token ids')
     .action(async () => {
-      const ledger = openLedger(config);
+      const ledger = await openLedger(config);
       try {
         const { state } = await ledger.service.accessState();
         for (const user of state.users.values()) {
@@ -391,7 +391,7 @@ function program(config: LedgerConfig): Command {
     .argument('<userId>')
     .argument('<tokenId>')
     .action(async (userId: string, tokenId: string) => {
-      const ledger = openLedger(config);
+      const ledger = await openLedger(config);
       try {
         const meta = {
           actor: system('cli'),

@@ -13,7 +13,7 @@ import { importPlan } from '../import/plan-import.ts';
 import { readPlanCsv } from '../import/plan-tables.ts';
 import { poolViewFromStreams, quarterlyReportAtVersions } from '../projections/as-at.ts';
 import { poolBalances } from '../projections/reports/balances.ts';
-import { openLedger } from './runtime.ts';
+import { type LedgerRuntime, openLedger } from './runtime.ts';
 
 /**
  * A demonstration ledger on a fresh embedded store: the demo plan (Hertfordshire 2017-19), a
@@ -43,7 +43,7 @@ export async function loadDemo(config: LedgerConfig): Promise<DemoLedger> {
     for (const suffix of ['', '-wal', '-shm'])
       rmSync(join(config.dataDirectory, `${file}${suffix}`), { force: true });
   }
-  const ledger = openLedger(config);
+  const ledger = await openLedger(config);
   try {
     let clock = Date.parse('2017-04-03T08:00:00.000Z');
     const now = () => {
@@ -143,7 +143,7 @@ async function registerUsers(
 
 /** Spend on every line month by month, with the CFO group's decisions between quarters. */
 async function recordYear(
-  ledger: ReturnType<typeof openLedger>,
+  ledger: LedgerRuntime,
   config: LedgerConfig,
   at: (moment: number) => Date,
 ): Promise<number> {
@@ -234,7 +234,7 @@ type Run = (
 async function quarterDecisions(
   quarter: Quarter,
   run: Run,
-  ledger: ReturnType<typeof openLedger>,
+  ledger: LedgerRuntime,
   config: LedgerConfig,
 ): Promise<void> {
   const end = Date.parse(`${quarterDates(YEAR, quarter).last}T16:00:00.000Z`);

@@ -4,27 +4,39 @@ import { SqliteIdempotencyRecords } from '../api/idempotency.ts';
 import { createLedgerService, type LedgerService } from '../commands/ledger-service.ts';
 import type { LedgerConfig } from '../config.ts';
 import { bcfCatalogue } from '../events/catalogue/index.ts';
+import { EventStoreDbEventStore } from '../events/store/eventstoredb/eventstoredb-event-store.ts';
+import type { EventStore } from '../events/store/port.ts';
 import { SqliteEventStore } from '../events/store/sqlite/sqlite-event-store.ts';
 import { ProjectionRunner } from '../projections/projection-runner.ts';
 
 /**
- * The ledger's parts opened on its data directory: the event store, the read model, the API's
- * answer records and the command service. The only place, with main.ts, that chooses the store.
+ * The ledger's parts opened on its settings: the event store (the embedded SQLite file, or an
+ * EventStoreDB server), the read model and the API's answer records (always local SQLite files in
+ * the data directory), and the command service. With main.ts, the only place that chooses the
+ * event store.
  */
 export interface LedgerRuntime {
-  readonly store: SqliteEventStore;
+  readonly store: EventStore;
+  /** Whether the store numbers its positions 1, 2, 3... (verification checks for gaps then). */
+  readonly densePositions: boolean;
   readonly readModel: ProjectionRunner;
   readonly idempotency: SqliteIdempotencyRecords;
   readonly service: LedgerService;
   close(): Promise<void>;
 }
 
-export function openLedger(config: LedgerConfig): LedgerRuntime {
+export async function openLedger(config: LedgerConfig): Promise<LedgerRuntime> {
   mkdirSync(config.dataDirectory, { recursive: true });
-  const store = SqliteEventStore.open({
-    path: join(config.dataDirectory, 'ledger.sqlite'),
-    catalogue: bcfCatalogue,
-  });
+  const store: EventStore =
+    config.store.kind === 'eventstoredb'
+      ? await EventStoreDbEventStore.open({
+          connectionString: config.store.connectionString,
+          catalogue: bcfCatalogue,
+        })
+      : SqliteEventStore.open({
+          path: join(config.dataDirectory, 'ledger.sqlite'),
+          catalogue: bcfCatalogue,
+        });
   const readModel = ProjectionRunner.open({
     path: join(config.dataDirectory, 'projections.sqlite'),
     store,
@@ -33,6 +45,7 @@ export function openLedger(config: LedgerConfig): LedgerRuntime {
   const service = createLedgerService(store);
   return {
     store,
+    densePositions: config.store.kind === 'sqlite',
     readModel,
     idempotency,
     service,

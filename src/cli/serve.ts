@@ -17,7 +17,7 @@ export async function serve(config: LedgerConfig): Promise<void> {
       censor: '[redacted]',
     },
   });
-  const ledger = openLedger(config);
+  const ledger = await openLedger(config);
   const { store, readModel, idempotency, service } = ledger;
   const clock = () => new Date();
   const firstAdmin = await ensureFirstAdmin(service, clock);

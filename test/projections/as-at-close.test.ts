@@ -21,7 +21,7 @@ let eventsAfterClose = 0;
 
 beforeAll(async () => {
   await loadDemo(config);
-  const ledger = openLedger(config);
+  const ledger = await openLedger(config);
   try {
     const closes = await ledger.store.readStream('ledger-herts-2017-18', { limit: 10_000 });
     closedAt =
@@ -96,7 +96,7 @@ afterAll(() => directory.remove());
 describe('a closed quarter after more than a thousand further events', () => {
   it('reproduces, as at its close, the digest signed off', async () => {
     expect(eventsAfterClose).toBeGreaterThan(1_000);
-    const ledger = openLedger(config);
+    const ledger = await openLedger(config);
     try {
       const then = (await poolViewFromStreams(ledger.store, 'herts', { asAt: closedAt })) ?? fail();
       const now = (await poolViewFromStreams(ledger.store, 'herts')) ?? fail();

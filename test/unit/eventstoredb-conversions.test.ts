@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { StoreIntegrityError } from '../../src/events/store/errors.ts';
+import {
+  EventStoreDbEventStore,
+  EventStoreDbUnreachableError,
+  fromCurrentRevision,
+  fromServerEvent,
+  isLedgerEvent,
+  markerStream,
+  redactConnectionString,
+  toExpectedRevision,
+  toGlobalPosition,
+  toReadPosition,
+  toRevision,
+  toStreamVersion,
+} from '../../src/events/store/eventstoredb/eventstoredb-event-store.ts';
+import { deriveEventId, eventHash, GENESIS_HASH } from '../../src/events/store/integrity.ts';
+import { testCatalogue, testMetadata } from '../support/test-events.ts';
+
+/** The EventStoreDB adapter's conversions, which need no server. */
+describe('EventStoreDB conversions', () => {
+  it('turns the port’s versions into revisions counted from 0, and back', () => {
+    expect(toExpectedRevision(0)).toBe('no_stream');
+    expect(toExpectedRevision(1)).toBe(0n);
+    expect(toExpectedRevision(42)).toBe(41n);
+    expect(toRevision(1)).toBe(0n);
+    expect(toRevision(10)).toBe(9n);
+    expect(() => toRevision(0)).toThrow('not a stream version');
+    expect(toStreamVersion(0n)).toBe(1);
+    expect(toStreamVersion(41n)).toBe(42);
+    expect(fromCurrentRevision(4n)).toBe(5);
+    expect(fromCurrentRevision('no_stream')).toBe(0);
+  });
+
+  it('takes the prepare position as the global position, refusing one beyond what a number holds', () => {
+    expect(toGlobalPosition(1234n)).toBe(1234);
+    expect(() => toGlobalPosition(2n ** 60n)).toThrow(StoreIntegrityError);
+    expect(toReadPosition(1)).toBe('start');
+    expect(toReadPosition(1235)).toEqual({ commit: 1234n, prepare: 1234n });
+  });
+
+  it('reads the ledger’s events only, not the server’s own nor the append markers', () => {
+    expect(isLedgerEvent('SpendRecorded.v1', 'ledger-herts-2017-18')).toBe(true);
+    expect(isLedgerEvent('$metadata', '$$ledger-herts')).toBe(false);
+    expect(isLedgerEvent('$statsCollected', '$stats-127.0.0.1:2113')).toBe(false);
+    expect(isLedgerEvent('AppendMarker.v1', markerStream('k'))).toBe(false);
+  });
+
+  it('names an append’s marker stream after the hash of its key, the same every time', () => {
+    expect(markerStream('officer:key-1')).toBe(markerStream('officer:key-1'));
+    expect(markerStream('officer:key-1')).toMatch(/^bcf-append-[0-9a-f]{64}$/);
+    expect(markerStream('officer:key-1')).not.toBe(markerStream('officer:key-2'));
+  });
+
+  it('turns a server event into the port’s recorded event, validated, with its chain', () => {
+    const metadata = testMetadata('k1');
+    const data = { item: 'a', amount: '10.00' };
+    const hash = eventHash({
+      streamId: 'pool-a',
+      streamVersion: 1,
+      type: 'ItemAdded.v1',
+      data,
+      metadata,
+      previousHash: GENESIS_HASH,
+    });
+    const server = {
+      streamId: 'pool-a',
+      id: deriveEventId('k1', 0),
+      revision: 0n,
+      type: 'ItemAdded.v1',
+      data,
+      metadata: { envelope: metadata, previousHash: GENESIS_HASH, hash },
+      position: { prepare: 77n },
+    };
+    expect(fromServerEvent(testCatalogue, server)).toEqual({
+      eventId: deriveEventId('k1', 0),
+      streamId: 'pool-a',
+      streamVersion: 1,
+      globalPosition: 77,
+      type: 'ItemAdded.v1',
+      data,
+      metadata,
+      previousHash: GENESIS_HASH,
+      hash,
+    });
+    expect(() =>
+      fromServerEvent(testCatalogue, { ...server, data: { item: 'a', amount: 10 } }),
+    ).toThrow(StoreIntegrityError);
+    expect(() =>
+      fromServerEvent(testCatalogue, { ...server, metadata: { envelope: metadata } }),
+    ).toThrow('does not fit the envelope');
+  });
+
+  it('leaves a password out of a connection string it prints', () => {
+    expect(redactConnectionString('esdb://admin:changeit@node1:2113?tls=true')).toBe(
+      'esdb://admin:***@node1:2113?tls=true',
+    );
+    expect(redactConnectionString('esdb://localhost:2113?tls=false')).toBe(
+      'esdb://localhost:2113?tls=false',
+    );
+  });
+
+  it('refuses to open when no server answers, naming the connection string it tried', async () => {
+    const opening = EventStoreDbEventStore.open({
+      connectionString: 'esdb://127.0.0.1:1?tls=false',
+      catalogue: testCatalogue,
+      connectTimeoutMs: 2_000,
+    });
+    await expect(opening).rejects.toBeInstanceOf(EventStoreDbUnreachableError);
+    await expect(opening).rejects.toThrow(
+      'could not reach EventStoreDB at esdb://127.0.0.1:1?tls=false',
+    );
+  });
+});
