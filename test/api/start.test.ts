@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,3 +126,26 @@ function slowPost(
     }, 200);
   });
 }
+
+describe('npm start on EventStoreDB with no server there', () => {
+  it('fails at once with one line naming the connection string it tried, not a stack trace or a hang', () => {
+    directory = temporaryDirectory('start-esdb');
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [main], {
+      env: {
+        ...process.env,
+        LEDGER_DATA_DIR: directory.path,
+        LEDGER_STORE: 'eventstoredb',
+        LEDGER_EVENTSTOREDB_URL: 'esdb://127.0.0.1:1?tls=false',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(3);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.stderr).toContain(
+      'bcf-ledger: could not reach EventStoreDB at esdb://127.0.0.1:1?tls=false',
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
