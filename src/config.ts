@@ -36,6 +36,9 @@ const environmentSchema = z.object({
   LEDGER_RAG_RED_ABOVE_PERCENT: percentage.default('5.00'),
 });
 
+/** The names of every setting the ledger reads, for checking files that set them. */
+export const ledgerSettingNames: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface LedgerConfig {
   readonly dataDirectory: string;
   readonly store:
