@@ -27,6 +27,7 @@ export interface ReadModel {
   poolIds(): string[];
   auditTrail: import('../projections/projection-runner.ts').ProjectionRunner['auditTrail'];
   readonly checkpoint: number;
+  behind: import('../projections/projection-runner.ts').ProjectionRunner['behind'];
 }
 
 export interface ApiDependencies {

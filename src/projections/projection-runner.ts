@@ -89,9 +89,20 @@ export class ProjectionRunner {
     return this.#checkpoint;
   }
 
-  /** How many events the read model is behind the log. */
-  async lag(): Promise<number> {
-    return (await this.#store.headPosition()) - this.#checkpoint;
+  /**
+   * How many events the read model is behind the log, counted exactly up to `atMost + 1`. On the
+   * embedded store positions are 1, 2, 3..., so the distance between positions is the count; on
+   * EventStoreDB positions are byte offsets in its log, so when the distance exceeds `atMost` the
+   * events in between are read and counted (never more than `atMost + 1` of them).
+   */
+  async behind(atMost: number): Promise<{ head: number; checkpoint: number; lag: number }> {
+    const checkpoint = this.#checkpoint;
+    const head = await this.#store.headPosition();
+    const distance = Math.max(0, head - checkpoint);
+    if (distance <= atMost) return { head, checkpoint, lag: distance };
+    const page = await this.#store.readAll(checkpoint + 1, { limit: atMost + 1 });
+    const lag = page.events.filter((event) => event.globalPosition <= head).length;
+    return { head, checkpoint, lag };
   }
 
   /**

@@ -40,14 +40,13 @@ export const serviceRoutes: RouteSpec[] = [
       } as never,
     },
     handle: async ({ deps }) => {
-      let head: number;
+      let position: { head: number; checkpoint: number; lag: number };
       try {
-        head = await deps.store.headPosition();
+        position = await deps.readModel.behind(deps.config.readyMaxLag);
       } catch {
         return problem('not-ready', 'the event store does not answer');
       }
-      const checkpoint = deps.readModel.checkpoint;
-      const lag = head - checkpoint;
+      const { head, checkpoint, lag } = position;
       if (lag > deps.config.readyMaxLag) {
         return problem(
           'not-ready',
