@@ -7,8 +7,10 @@ import type { NewEvent, RecordedEvent } from '../envelope.ts';
  * Versions: a stream's version is the number of events in it (0 for a stream that does not
  * exist), and an event's streamVersion is the stream's version once that event is in it, so the
  * first event of a stream has streamVersion 1. An expected version is therefore "the number of
- * events I have seen". Global positions start at 1, are dense, and follow commit order. Adapters
- * whose native numbering differs convert inside the adapter.
+ * events I have seen". Global positions are at least 1, strictly increase in commit order, and
+ * are dense (1, 2, 3...) on the embedded store only: on EventStoreDB they are its log's byte
+ * offsets, so code that counts events must count them, never subtract positions. Adapters whose
+ * native numbering differs convert inside the adapter.
  */
 export interface EventStore {
   /**
