@@ -1,5 +1,10 @@
+// The client is imported here only to build the errors its server sends, as they arrive.
+import {
+  StreamNotFoundError as ServerStreamNotFound,
+  WrongExpectedVersionError as ServerWrongExpectedVersion,
+} from '@eventstore/db-client';
 import { describe, expect, it } from 'vitest';
-import { StoreIntegrityError } from '../../src/events/store/errors.ts';
+import { StoreIntegrityError, WrongExpectedVersionError } from '../../src/events/store/errors.ts';
 import {
   EventStoreDbEventStore,
   EventStoreDbUnreachableError,
@@ -10,6 +15,7 @@ import {
   redactConnectionString,
   toExpectedRevision,
   toGlobalPosition,
+  toPortAppendError,
   toReadPosition,
   toRevision,
   toStreamVersion,
@@ -89,6 +95,31 @@ describe('EventStoreDB conversions', () => {
     expect(() =>
       fromServerEvent(testCatalogue, { ...server, metadata: { envelope: metadata } }),
     ).toThrow('does not fit the envelope');
+  });
+
+  it('maps the server’s wrong expected version to the port’s, with the version counted from 1', () => {
+    const raced = new ServerWrongExpectedVersion(undefined, {
+      streamName: 'ledger-herts-2017-18',
+      expected: 4n,
+      current: 6n,
+    });
+    const mapped = toPortAppendError(raced, 'ledger-herts-2017-18', 5);
+    expect(mapped).toBeInstanceOf(WrongExpectedVersionError);
+    expect(mapped).toMatchObject({
+      streamId: 'ledger-herts-2017-18',
+      expectedVersion: 5,
+      actualVersion: 7,
+    });
+    const vanished = new ServerWrongExpectedVersion(undefined, {
+      streamName: 'ledger-herts-2017-18',
+      expected: 0n,
+      current: 'no_stream',
+    });
+    expect(toPortAppendError(vanished, 'ledger-herts-2017-18', 1)).toMatchObject({
+      actualVersion: 0,
+    });
+    const other = new ServerStreamNotFound(undefined as never);
+    expect(toPortAppendError(other, 'ledger-herts-2017-18', 1)).toBe(other);
   });
 
   it('leaves a password out of a connection string it prints', () => {

@@ -167,13 +167,7 @@ export class EventStoreDbEventStore implements EventStore {
         expectedRevision: toExpectedRevision(tip.version),
       });
     } catch (error) {
-      if (error instanceof ServerWrongExpectedVersion)
-        throw new WrongExpectedVersionError(
-          streamId,
-          expected,
-          fromCurrentRevision(error.actualVersion),
-        );
-      throw error;
+      throw toPortAppendError(error, streamId, expected);
     }
     const position =
       written.position === undefined ? 0 : toGlobalPosition(written.position.prepare);
@@ -459,6 +453,25 @@ export function fromServerEvent(
     previousHash: stored.previousHash,
     hash: stored.hash,
   };
+}
+
+/**
+ * The port's error for a failed append: the server's wrong-expected-version (another writer got
+ * in between our read of the tip and our write) becomes the port's, with the stream's actual
+ * version counted the port's way; anything else is passed on as it is.
+ */
+export function toPortAppendError(
+  error: unknown,
+  streamId: string,
+  expected: ExpectedVersion,
+): unknown {
+  if (error instanceof ServerWrongExpectedVersion)
+    return new WrongExpectedVersionError(
+      streamId,
+      expected,
+      fromCurrentRevision(error.actualVersion),
+    );
+  return error;
 }
 
 /** A connection string with its password, if any, left out: it may be printed. */
