@@ -10,8 +10,10 @@ import {
   EventStoreDbUnreachableError,
   fromCurrentRevision,
   fromServerEvent,
+  intentOutcome,
   isLedgerEvent,
   markerStream,
+  recordedFromIntent,
   redactConnectionString,
   toExpectedRevision,
   toGlobalPosition,
@@ -120,6 +122,33 @@ describe('EventStoreDB conversions', () => {
     });
     const other = new ServerStreamNotFound(undefined as never);
     expect(toPortAppendError(other, 'ledger-herts-2017-18', 1)).toBe(other);
+  });
+
+  it('settles an append whose process died between its intent and its result by the event ids', () => {
+    const key = 'request-7f3a';
+    // The key's own first event at the version the intent named: it was recorded.
+    expect(intentOutcome(deriveEventId(key, 0), key)).toBe('recorded');
+    // Another writer's event there: that version is taken, this append will never be there.
+    expect(intentOutcome(deriveEventId('another-request', 0), key)).toBe('superseded');
+    // The key's second event is not its first: the append did not start at that version.
+    expect(intentOutcome(deriveEventId(key, 1), key)).toBe('superseded');
+    // Nothing there yet: not recorded (a retry writes at the same version with the same ids).
+    expect(intentOutcome(undefined, key)).toBe('not-yet');
+
+    const intent = {
+      streamId: 'ledger-herts-2017-18',
+      fromVersion: 41,
+      eventCount: 3,
+      digest: 'd',
+    };
+    expect(recordedFromIntent(intent, 9_000, 9_400)).toEqual({
+      streamId: 'ledger-herts-2017-18',
+      streamVersion: 44,
+      firstPosition: 9_000,
+      lastPosition: 9_400,
+      eventCount: 3,
+      digest: 'd',
+    });
   });
 
   it('leaves a password out of a connection string it prints', () => {

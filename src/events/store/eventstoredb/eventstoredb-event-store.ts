@@ -53,7 +53,8 @@ import {
  *   event's prepare position, unique and increasing in `$all` order, with gaps;
  * - deduplication by event id is best-effort: every append therefore goes with the exact current
  *   revision (even when asked for "any"), event ids derive from the idempotency key, and each
- *   append leaves a marker in a stream named after the key's hash, which `findAppend` reads;
+ *   append writes its intent, then its result, to a marker stream named after the key's hash,
+ *   which `findAppend` reads;
  * - the hash chain is built here: the previous event's hash is read before the append, and the
  *   exact expected revision makes a concurrent writer's append fail rather than fork the chain.
  * Nothing of this has run against a server on the development machines (no Docker engine there);
@@ -109,13 +110,17 @@ export class EventStoreDbEventStore implements EventStore {
     options: AppendOptions,
   ): Promise<AppendResult> {
     const append = validateAppend(this.#catalogue, streamId, events, options);
-    const earlier = await this.findAppend(append.idempotencyKey);
-    if (earlier !== undefined) {
-      if ((await this.#markerDigest(append.idempotencyKey)) !== append.digest)
+    const settled = await this.#settle(append.idempotencyKey);
+    if (settled.recorded !== undefined) {
+      if (settled.recorded.digest !== append.digest)
         throw new IdempotencyKeyReusedError(append.idempotencyKey);
-      return earlier;
+      return replayedResult(settled.recorded);
     }
-    const [result] = await this.#write(streamId, [append], options.expectedVersion);
+    const [result] = await this.#write(
+      streamId,
+      [{ append, markerRevision: settled.markerRevision }],
+      options.expectedVersion,
+    );
     if (result === undefined) throw new InvalidAppendError('an append needs at least one event');
     return result;
   }
@@ -128,26 +133,63 @@ export class EventStoreDbEventStore implements EventStore {
     const validated = appends.map((events) =>
       validateAppend(this.#catalogue, streamId, events, options),
     );
+    const pending: PendingAppend[] = [];
     for (const append of validated) {
-      if ((await this.findAppend(append.idempotencyKey)) !== undefined)
+      const settled = await this.#settle(append.idempotencyKey);
+      if (settled.recorded !== undefined)
         throw new AppendBatchKeyExistsError(append.idempotencyKey);
+      pending.push({ append, markerRevision: settled.markerRevision });
     }
-    return this.#write(streamId, validated, options.expectedVersion);
+    return this.#write(streamId, pending, options.expectedVersion);
   }
 
-  /** One append of every event, chained, with the exact current revision; then the markers. */
+  /**
+   * One append of every event, chained, with the exact current revision. Each key's marker
+   * records the intent (the stream and version the events will take) before the events are
+   * written and the result after, so an append whose process died in between is still found by
+   * its key (see `intentOutcome`), and a retry of it can never be recorded a second time.
+   */
   async #write(
     streamId: string,
-    appends: readonly ValidatedAppend[],
+    appends: readonly PendingAppend[],
     expected: ExpectedVersion,
   ): Promise<AppendResult[]> {
     const tip = await this.#tip(streamId);
     if (expected !== 'any' && (expected === 'no-stream' ? 0 : expected) !== tip.version) {
       throw new WrongExpectedVersionError(streamId, expected, tip.version);
     }
+    const intents: { key: string; revision: bigint; intent: IntendedMarker }[] = [];
+    let fromVersion = tip.version;
+    for (const { append, markerRevision } of appends) {
+      const intent: IntendedMarker = {
+        streamId,
+        fromVersion,
+        eventCount: append.events.length,
+        digest: append.digest,
+      };
+      fromVersion += append.events.length;
+      try {
+        const written = await this.#client.appendToStream(
+          markerStream(append.idempotencyKey),
+          jsonEvent({ type: INTENDED_MARKER, data: { ...intent } }),
+          { expectedRevision: markerRevision ?? NO_STREAM },
+        );
+        intents.push({
+          key: append.idempotencyKey,
+          revision: written.nextExpectedRevision,
+          intent,
+        });
+      } catch (error) {
+        // Another attempt under the same key got in between: the caller reloads and retries,
+        // and then finds that attempt's append by its key if it was recorded.
+        if (error instanceof ServerWrongExpectedVersion)
+          throw new WrongExpectedVersionError(streamId, expected, tip.version);
+        throw error;
+      }
+    }
     let previousHash = tip.hash;
     let version = tip.version;
-    const data = appends.flatMap((append) =>
+    const data = appends.flatMap(({ append }) =>
       append.events.map((event, index) => {
         version += 1;
         const hash = eventHash({ streamId, streamVersion: version, ...event, previousHash });
@@ -172,27 +214,10 @@ export class EventStoreDbEventStore implements EventStore {
     const position =
       written.position === undefined ? 0 : toGlobalPosition(written.position.prepare);
     const results: AppendResult[] = [];
-    let first = tip.version;
-    for (const append of appends) {
-      const result = {
-        streamId,
-        streamVersion: first + append.events.length,
-        firstPosition: position,
-        lastPosition: position,
-        eventCount: append.events.length,
-        replayed: false,
-      };
-      first = result.streamVersion;
-      results.push(result);
-      await this.#client
-        .appendToStream(
-          markerStream(append.idempotencyKey),
-          jsonEvent({ type: 'AppendMarker.v1', data: { ...result, digest: append.digest } }),
-          { expectedRevision: NO_STREAM },
-        )
-        .catch((error: unknown) => {
-          if (!(error instanceof ServerWrongExpectedVersion)) throw error;
-        });
+    for (const { key, revision, intent } of intents) {
+      const recorded = recordedFromIntent(intent, position, position);
+      results.push({ ...resultOf(recorded), replayed: false });
+      await this.#recordMarker(key, recorded, revision);
     }
     return results;
   }
@@ -310,25 +335,90 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async findAppend(idempotencyKey: string): Promise<AppendResult | undefined> {
-    const marker = await this.#marker(idempotencyKey);
-    if (marker === undefined) return undefined;
-    const { digest: _digest, ...result } = marker;
-    return { ...result, replayed: true };
+    const { recorded } = await this.#settle(idempotencyKey);
+    return recorded === undefined ? undefined : replayedResult(recorded);
   }
 
-  async #markerDigest(idempotencyKey: string): Promise<string | undefined> {
-    return (await this.#marker(idempotencyKey))?.digest;
-  }
-
-  async #marker(
+  /**
+   * What the key's marker stream says: the append recorded under the key, if any, and the
+   * marker revision a new attempt's intent must follow. An intent with no result yet is settled
+   * by looking at the version it named: the key's first event there means it was recorded.
+   */
+  async #settle(
     idempotencyKey: string,
-  ): Promise<(Omit<AppendResult, 'replayed'> & { digest: string }) | undefined> {
+  ): Promise<{ recorded?: RecordedMarker; markerRevision: bigint | undefined }> {
+    const last = await this.#lastMarker(idempotencyKey);
+    if (last === undefined) return { markerRevision: undefined };
+    if (last.type === RECORDED_MARKER)
+      return { recorded: last.data as RecordedMarker, markerRevision: last.revision };
+    const intent = last.data as IntendedMarker;
+    const first = await this.#eventAt(intent.streamId, intent.fromVersion + 1);
+    if (intentOutcome(first?.id, idempotencyKey) !== 'recorded')
+      return { markerRevision: last.revision };
+    const final =
+      intent.eventCount === 1
+        ? first
+        : await this.#eventAt(intent.streamId, intent.fromVersion + intent.eventCount);
+    const recorded = recordedFromIntent(intent, first?.position ?? 0, final?.position ?? 0);
+    await this.#recordMarker(idempotencyKey, recorded, last.revision);
+    return { recorded, markerRevision: last.revision + 1n };
+  }
+
+  /** Writes the result after the intent; another process settling the same intent may be first. */
+  async #recordMarker(
+    key: string,
+    recorded: RecordedMarker,
+    intentRevision: bigint,
+  ): Promise<void> {
+    await this.#client
+      .appendToStream(
+        markerStream(key),
+        jsonEvent({ type: RECORDED_MARKER, data: { ...recorded } }),
+        {
+          expectedRevision: intentRevision,
+        },
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ServerWrongExpectedVersion)) throw error;
+      });
+  }
+
+  async #lastMarker(
+    idempotencyKey: string,
+  ): Promise<{ revision: bigint; type: string; data: unknown } | undefined> {
     try {
       for await (const resolved of this.#client.readStream(markerStream(idempotencyKey), {
-        fromRevision: START,
+        direction: BACKWARDS,
+        fromRevision: END,
         maxCount: 1,
       })) {
-        if (resolved.event !== undefined) return resolved.event.data as never;
+        const event = resolved.event;
+        if (event !== undefined)
+          return { revision: event.revision, type: event.type, data: event.data };
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return undefined;
+  }
+
+  /** The id and position of the event at a version of a stream, if the stream is that long. */
+  async #eventAt(
+    streamId: string,
+    version: number,
+  ): Promise<{ id: string; position: number } | undefined> {
+    try {
+      for await (const resolved of this.#client.readStream(streamId, {
+        direction: FORWARDS,
+        fromRevision: toRevision(version),
+        maxCount: 1,
+      })) {
+        const event = resolved.event;
+        if (event !== undefined)
+          return {
+            id: event.id,
+            position: event.position === undefined ? 0 : toGlobalPosition(event.position.prepare),
+          };
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
@@ -411,6 +501,65 @@ export function isLedgerEvent(type: string, streamId: string): boolean {
 }
 
 const MARKER_PREFIX = 'bcf-append-';
+const INTENDED_MARKER = 'AppendIntended.v1';
+const RECORDED_MARKER = 'AppendRecorded.v1';
+
+/** Written before an append's events: where they will go, and a digest of what they are. */
+export interface IntendedMarker {
+  readonly streamId: string;
+  /** The stream's version before the append: its first event takes fromVersion + 1. */
+  readonly fromVersion: number;
+  readonly eventCount: number;
+  readonly digest: string;
+}
+
+/** Written after an append's events: the port's result, and the digest. */
+export type RecordedMarker = Omit<AppendResult, 'replayed'> & { readonly digest: string };
+
+interface PendingAppend {
+  readonly append: ValidatedAppend;
+  readonly markerRevision: bigint | undefined;
+}
+
+/**
+ * Whether the append an intent announced took place, from the id of the event now at the version
+ * its first event was to take: the key's derived id there means it did; another id means another
+ * writer took that version and it never will; no event there yet means it has not (its process
+ * died, or is still writing: a new attempt then writes at the same version with the same ids, and
+ * the server keeps one of the two).
+ */
+export function intentOutcome(
+  eventIdAtFirstVersion: string | undefined,
+  idempotencyKey: string,
+): 'recorded' | 'superseded' | 'not-yet' {
+  if (eventIdAtFirstVersion === undefined) return 'not-yet';
+  return eventIdAtFirstVersion === deriveEventId(idempotencyKey, 0) ? 'recorded' : 'superseded';
+}
+
+/** The result of an append that took place as its intent announced. */
+export function recordedFromIntent(
+  intent: IntendedMarker,
+  firstPosition: number,
+  lastPosition: number,
+): RecordedMarker {
+  return {
+    streamId: intent.streamId,
+    streamVersion: intent.fromVersion + intent.eventCount,
+    firstPosition,
+    lastPosition,
+    eventCount: intent.eventCount,
+    digest: intent.digest,
+  };
+}
+
+function resultOf(recorded: RecordedMarker): Omit<AppendResult, 'replayed'> {
+  const { digest: _digest, ...result } = recorded;
+  return result;
+}
+
+function replayedResult(recorded: RecordedMarker): AppendResult {
+  return { ...resultOf(recorded), replayed: true };
+}
 
 /** The stream holding the marker of the append made under an idempotency key. */
 export function markerStream(idempotencyKey: string): string {
