@@ -57,8 +57,8 @@ import {
  *   which `findAppend` reads;
  * - the hash chain is built here: the previous event's hash is read before the append, and the
  *   exact expected revision makes a concurrent writer's append fail rather than fork the chain.
- * Nothing of this has run against a server on the development machines (no Docker engine there);
- * see the README's "Running on EventStoreDB".
+ * Which of its tests have run against a real server is stated in the README's "Running on
+ * EventStoreDB".
  */
 export interface EventStoreDbOptions {
   readonly connectionString: string;
