@@ -31,6 +31,16 @@ export const asAtQuery = z.strictObject({
     .describe('What the ledger knew at this moment (UTC, with milliseconds)'),
 });
 
+/** Reports can also be downloaded as the documents the command line writes. */
+export const reportQuery = asAtQuery.extend({
+  format: z
+    .enum(['json', 'csv', 'xlsx'])
+    .default('json')
+    .describe(
+      'json (default), csv (the main table, RFC 4180) or xlsx (every table, one sheet each)',
+    ),
+});
+
 // Action routes (approve, close, withdraw) take no body: none at all, null, or {}.
 const noBody = z.strictObject({}).nullish();
 

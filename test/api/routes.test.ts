@@ -1,6 +1,17 @@
+import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/api/app.ts';
+import {
+  balancesCsv,
+  balancesSheets,
+  extractCsv,
+  extractSheets,
+  quarterlyCsv,
+  quarterlySheets,
+  yearEndCsv,
+  yearEndSheets,
+} from '../../src/projections/reports/documents/report-documents.ts';
 import { referenceData } from '../support/domain.ts';
 import {
   type Harness,
@@ -757,6 +768,75 @@ describe('read routes', () => {
       await api.get(`${YEAR_URL}/balances?asAt=yesterday`, 'auditor'),
       400,
       'validation-failed',
+    );
+  });
+
+  it('reports download as the CSV and workbook the command line writes, from the same figures', async () => {
+    const reports = [
+      {
+        path: 'balances',
+        file: 'herts-2017-18-balances',
+        csv: balancesCsv,
+        sheets: balancesSheets,
+      },
+      {
+        path: 'quarters/Q1',
+        file: 'herts-2017-18-Q1-position',
+        csv: quarterlyCsv,
+        sheets: quarterlySheets,
+      },
+      {
+        path: 'year-end-statement',
+        file: 'herts-2017-18-year-end-statement',
+        csv: yearEndCsv,
+        sheets: yearEndSheets,
+      },
+      {
+        path: 'nhs-england-extract',
+        file: 'herts-2017-18-nhs-england-extract',
+        csv: extractCsv,
+        sheets: extractSheets,
+      },
+    ];
+    for (const report of reports) {
+      const url = `${YEAR_URL}/${report.path}`;
+      const json = (await api.get(url, 'auditor')).json();
+
+      const csv = await api.get(`${url}?format=csv`, 'auditor');
+      expect(csv.statusCode, csv.body).toBe(200);
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csv.headers['content-disposition']).toBe(`attachment; filename="${report.file}.csv"`);
+      expect(csv.body).toBe(report.csv(json as never));
+      expect(csv.body.split('\r\n').length).toBeGreaterThan(2);
+
+      const xlsx = await api.get(`${url}?format=xlsx`, 'auditor');
+      expect(xlsx.statusCode).toBe(200);
+      expect(xlsx.headers['content-type']).toBe(
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      );
+      expect(xlsx.headers['content-disposition']).toBe(
+        `attachment; filename="${report.file}.xlsx"`,
+      );
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+      const sheets = report.sheets(json as never);
+      expect(book.worksheets.map((sheet) => sheet.name)).toEqual(sheets.map((sheet) => sheet.name));
+      const [first] = sheets;
+      const firstRow = first?.rows[0];
+      if (first !== undefined && firstRow !== undefined) {
+        const cell = book.getWorksheet(first.name)?.getRow(2).getCell(1).value;
+        expect(String(cell)).toBe(String(firstRow[0]));
+      }
+    }
+    expectProblem(
+      await api.get(`${YEAR_URL}/balances?format=pdf`, 'auditor'),
+      400,
+      'validation-failed',
+    );
+    expectProblem(
+      await api.get('/pools/herts/years/2030-31/balances?format=csv', 'auditor'),
+      404,
+      'not-found',
     );
   });
 

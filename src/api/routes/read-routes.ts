@@ -9,6 +9,18 @@ import {
 import { poolViewFromStreams } from '../../projections/as-at.ts';
 import type { PoolView, YearView } from '../../projections/pool-view.ts';
 import { poolBalances } from '../../projections/reports/balances.ts';
+import {
+  balancesCsv,
+  balancesSheets,
+  extractCsv,
+  extractSheets,
+  quarterlyCsv,
+  quarterlySheets,
+  workbook,
+  yearEndCsv,
+  yearEndSheets,
+} from '../../projections/reports/documents/report-documents.ts';
+import type { SheetSpec } from '../../projections/reports/documents/workbook.ts';
 import { compareSchemeIds, sumQuarters } from '../../projections/reports/figures.ts';
 import { nhsEnglandExtract } from '../../projections/reports/nhs-england-extract.ts';
 import { quarterlyReport as buildQuarterlyReport } from '../../projections/reports/quarterly-position.ts';
@@ -25,6 +37,7 @@ import {
   poolParams,
   poolSummary,
   quarterlyReport,
+  reportQuery,
   savingsReport,
   yearEndStatementSchema,
   yearParams,
@@ -76,6 +89,38 @@ async function yearFor(
 function ok(body: unknown, tag: string): Outcome {
   return { status: 200, body, headers: { etag: tag } };
 }
+
+type ReportFormat = z.infer<typeof reportQuery>['format'];
+
+/**
+ * A report in the format asked for: JSON (with the ETag of the version it reflects), or the same
+ * CSV or workbook `bcf-ledger report` writes, as a download named after the pool, year and report.
+ */
+async function reportOutcome<Report>(
+  format: ReportFormat,
+  fileName: string,
+  report: Report | undefined,
+  tag: string,
+  documents: { csv: (report: Report) => string; sheets: (report: Report) => SheetSpec[] },
+): Promise<Outcome> {
+  // The year was found just before; a report is missing only if the year is not in the view.
+  if (report === undefined) return problem('not-found', 'the pool has no such financial year');
+  if (format === 'json') return ok(report, tag);
+  const disposition = `attachment; filename="${fileName}.${format}"`;
+  if (format === 'csv')
+    return {
+      status: 200,
+      body: documents.csv(report),
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition },
+    };
+  return {
+    status: 200,
+    body: await workbook(documents.sheets(report)),
+    headers: { 'content-type': XLSX_TYPE, 'content-disposition': disposition },
+  };
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const quarterParams = z.strictObject({ poolId: code, year: financialYear, quarter: quarterSchema });
 
@@ -145,24 +190,27 @@ export const readRoutes: RouteSpec[] = [
       );
     },
   }),
-  route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
+  route<z.infer<typeof yearParams>, z.infer<typeof reportQuery>, unknown>({
     method: 'GET',
     url: '/pools/:poolId/years/:year/balances',
     permission: 'read',
     scope: 'pool',
     summary: 'Pooled-budget balances: per stream, scheme line and partner',
     tags: ['reports'],
-    schema: { params: yearParams, querystring: asAtQuery, response: responses(balances) },
+    schema: { params: yearParams, querystring: reportQuery, response: responses(balances) },
     handle: async (call) => {
       const found = await yearFor(call);
       if ('detail' in found) return found;
-      return ok(
+      return reportOutcome(
+        call.query.format,
+        `${call.params.poolId}-${call.params.year}-balances`,
         poolBalances(found.view, call.params.year, call.deps.config.ragThresholds),
         etag('ledger', found.year.ledgerVersion),
+        { csv: balancesCsv, sheets: balancesSheets },
       );
     },
   }),
-  route<z.infer<typeof quarterParams>, z.infer<typeof asAtQuery>, unknown>({
+  route<z.infer<typeof quarterParams>, z.infer<typeof reportQuery>, unknown>({
     method: 'GET',
     url: '/pools/:poolId/years/:year/quarters/:quarter',
     permission: 'read',
@@ -170,7 +218,11 @@ export const readRoutes: RouteSpec[] = [
     summary:
       'The quarterly position for the CFO group, with its digest and the corrections since close',
     tags: ['reports'],
-    schema: { params: quarterParams, querystring: asAtQuery, response: responses(quarterlyReport) },
+    schema: {
+      params: quarterParams,
+      querystring: reportQuery,
+      response: responses(quarterlyReport),
+    },
     handle: async (call) => {
       const found = await yearFor(call);
       if ('detail' in found) return found;
@@ -180,7 +232,13 @@ export const readRoutes: RouteSpec[] = [
         call.params.quarter,
         call.deps.config.ragThresholds,
       );
-      return ok(report, etag('ledger', found.year.ledgerVersion));
+      return reportOutcome(
+        call.query.format,
+        `${call.params.poolId}-${call.params.year}-${call.params.quarter}-position`,
+        report,
+        etag('ledger', found.year.ledgerVersion),
+        { csv: quarterlyCsv, sheets: quarterlySheets },
+      );
     },
   }),
   route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
@@ -221,7 +279,7 @@ export const readRoutes: RouteSpec[] = [
       );
     },
   }),
-  route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
+  route<z.infer<typeof yearParams>, z.infer<typeof reportQuery>, unknown>({
     method: 'GET',
     url: '/pools/:poolId/years/:year/year-end-statement',
     permission: 'read',
@@ -231,19 +289,22 @@ export const readRoutes: RouteSpec[] = [
     tags: ['reports'],
     schema: {
       params: yearParams,
-      querystring: asAtQuery,
+      querystring: reportQuery,
       response: responses(yearEndStatementSchema),
     },
     handle: async (call) => {
       const found = await yearFor(call);
       if ('detail' in found) return found;
-      return ok(
+      return reportOutcome(
+        call.query.format,
+        `${call.params.poolId}-${call.params.year}-year-end-statement`,
         yearEndStatement(found.view, call.params.year, call.deps.config.ragThresholds),
         etag('ledger', found.year.ledgerVersion),
+        { csv: yearEndCsv, sheets: yearEndSheets },
       );
     },
   }),
-  route<z.infer<typeof yearParams>, z.infer<typeof asAtQuery>, unknown>({
+  route<z.infer<typeof yearParams>, z.infer<typeof reportQuery>, unknown>({
     method: 'GET',
     url: '/pools/:poolId/years/:year/nhs-england-extract',
     permission: 'read',
@@ -253,15 +314,18 @@ export const readRoutes: RouteSpec[] = [
     tags: ['reports'],
     schema: {
       params: yearParams,
-      querystring: asAtQuery,
+      querystring: reportQuery,
       response: responses(nhsEnglandExtractSchema),
     },
     handle: async (call) => {
       const found = await yearFor(call);
       if ('detail' in found) return found;
-      return ok(
+      return reportOutcome(
+        call.query.format,
+        `${call.params.poolId}-${call.params.year}-nhs-england-extract`,
         nhsEnglandExtract(found.view, call.params.year, call.deps.config.ragThresholds),
         etag('ledger', found.year.ledgerVersion),
+        { csv: extractCsv, sheets: extractSheets },
       );
     },
   }),
