@@ -15,17 +15,13 @@ import { ProjectionRunner } from '../projections/projection-runner.ts';
 import { poolBalances } from '../projections/reports/balances.ts';
 import { auditCsv } from '../projections/reports/documents/csv.ts';
 import {
-  balancesCsv,
-  balancesSheets,
-  extractCsv,
-  extractSheets,
-  quarterlyCsv,
-  quarterlySheets,
-  workbook,
-  yearEndCsv,
-  yearEndSheets,
+  balancesDocuments,
+  extractDocuments,
+  quarterlyDocuments,
+  type ReportDocuments,
+  renderDocument,
+  yearEndDocuments,
 } from '../projections/reports/documents/report-documents.ts';
-import type { SheetSpec } from '../projections/reports/documents/workbook.ts';
 import { nhsEnglandExtract } from '../projections/reports/nhs-england-extract.ts';
 import { quarterlyReport } from '../projections/reports/quarterly-position.ts';
 import { yearEndStatement } from '../projections/reports/year-end.ts';
@@ -423,43 +419,26 @@ async function reportDocument(
   config: LedgerConfig,
 ): Promise<string | Buffer> {
   const missing = () => new UsageError(`pool "${view.poolId}" has no year ${options.year}`);
-  const render = async <Report>(
-    report: Report | undefined,
-    csv: (report: Report) => string,
-    sheets: (report: Report) => SheetSpec[],
-  ) => {
+  const render = async <Report>(report: Report | undefined, documents: ReportDocuments<Report>) => {
     if (report === undefined) throw missing();
-    if (options.format === 'csv') return csv(report);
-    if (options.format === 'xlsx') return workbook(sheets(report));
+    if (options.format === 'csv' || options.format === 'xlsx')
+      return renderDocument(report, documents, options.format);
     return `${JSON.stringify(report, null, 2)}\n`;
   };
   switch (kind) {
     case 'balances':
-      return render(
-        poolBalances(view, options.year, config.ragThresholds),
-        balancesCsv,
-        balancesSheets,
-      );
+      return render(poolBalances(view, options.year, config.ragThresholds), balancesDocuments);
     case 'year-end':
-      return render(
-        yearEndStatement(view, options.year, config.ragThresholds),
-        yearEndCsv,
-        yearEndSheets,
-      );
+      return render(yearEndStatement(view, options.year, config.ragThresholds), yearEndDocuments);
     case 'extract':
-      return render(
-        nhsEnglandExtract(view, options.year, config.ragThresholds),
-        extractCsv,
-        extractSheets,
-      );
+      return render(nhsEnglandExtract(view, options.year, config.ragThresholds), extractDocuments);
     default: {
       const quarter = options.quarter;
       if (quarter !== 'Q1' && quarter !== 'Q2' && quarter !== 'Q3' && quarter !== 'Q4')
         throw new UsageError('--quarter Q1 to Q4 is needed for the quarterly position');
       return render(
         quarterlyReport(view, options.year, quarter, config.ragThresholds),
-        quarterlyCsv,
-        quarterlySheets,
+        quarterlyDocuments,
       );
     }
   }

@@ -10,17 +10,13 @@ import { poolViewFromStreams } from '../../projections/as-at.ts';
 import type { PoolView, YearView } from '../../projections/pool-view.ts';
 import { poolBalances } from '../../projections/reports/balances.ts';
 import {
-  balancesCsv,
-  balancesSheets,
-  extractCsv,
-  extractSheets,
-  quarterlyCsv,
-  quarterlySheets,
-  workbook,
-  yearEndCsv,
-  yearEndSheets,
+  balancesDocuments,
+  extractDocuments,
+  quarterlyDocuments,
+  type ReportDocuments,
+  renderDocument,
+  yearEndDocuments,
 } from '../../projections/reports/documents/report-documents.ts';
-import type { SheetSpec } from '../../projections/reports/documents/workbook.ts';
 import { compareSchemeIds, sumQuarters } from '../../projections/reports/figures.ts';
 import { nhsEnglandExtract } from '../../projections/reports/nhs-england-extract.ts';
 import { quarterlyReport as buildQuarterlyReport } from '../../projections/reports/quarterly-position.ts';
@@ -101,22 +97,18 @@ async function reportOutcome<Report>(
   fileName: string,
   report: Report | undefined,
   tag: string,
-  documents: { csv: (report: Report) => string; sheets: (report: Report) => SheetSpec[] },
+  documents: ReportDocuments<Report>,
 ): Promise<Outcome> {
   // The year was found just before; a report is missing only if the year is not in the view.
   if (report === undefined) return problem('not-found', 'the pool has no such financial year');
   if (format === 'json') return ok(report, tag);
-  const disposition = `attachment; filename="${fileName}.${format}"`;
-  if (format === 'csv')
-    return {
-      status: 200,
-      body: documents.csv(report),
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition },
-    };
   return {
     status: 200,
-    body: await workbook(documents.sheets(report)),
-    headers: { 'content-type': XLSX_TYPE, 'content-disposition': disposition },
+    body: await renderDocument(report, documents, format),
+    headers: {
+      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+      'content-disposition': `attachment; filename="${fileName}.${format}"`,
+    },
   };
 }
 
@@ -206,7 +198,7 @@ export const readRoutes: RouteSpec[] = [
         `${call.params.poolId}-${call.params.year}-balances`,
         poolBalances(found.view, call.params.year, call.deps.config.ragThresholds),
         etag('ledger', found.year.ledgerVersion),
-        { csv: balancesCsv, sheets: balancesSheets },
+        balancesDocuments,
       );
     },
   }),
@@ -237,7 +229,7 @@ export const readRoutes: RouteSpec[] = [
         `${call.params.poolId}-${call.params.year}-${call.params.quarter}-position`,
         report,
         etag('ledger', found.year.ledgerVersion),
-        { csv: quarterlyCsv, sheets: quarterlySheets },
+        quarterlyDocuments,
       );
     },
   }),
@@ -300,7 +292,7 @@ export const readRoutes: RouteSpec[] = [
         `${call.params.poolId}-${call.params.year}-year-end-statement`,
         yearEndStatement(found.view, call.params.year, call.deps.config.ragThresholds),
         etag('ledger', found.year.ledgerVersion),
-        { csv: yearEndCsv, sheets: yearEndSheets },
+        yearEndDocuments,
       );
     },
   }),
@@ -325,7 +317,7 @@ export const readRoutes: RouteSpec[] = [
         `${call.params.poolId}-${call.params.year}-nhs-england-extract`,
         nhsEnglandExtract(found.view, call.params.year, call.deps.config.ragThresholds),
         etag('ledger', found.year.ledgerVersion),
-        { csv: extractCsv, sheets: extractSheets },
+        extractDocuments,
       );
     },
   }),

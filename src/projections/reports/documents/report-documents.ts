@@ -311,3 +311,37 @@ export function extractCsv(extract: NhsEnglandExtract): string {
 }
 
 export { balancesCsv, quarterlyCsv, workbook };
+
+/** How a report becomes a document: its main table as CSV, and all its tables as sheets. */
+export interface ReportDocuments<Report> {
+  readonly csv: (report: Report) => string;
+  readonly sheets: (report: Report) => SheetSpec[];
+}
+
+export const balancesDocuments: ReportDocuments<Balances> = {
+  csv: balancesCsv,
+  sheets: balancesSheets,
+};
+export const quarterlyDocuments: ReportDocuments<QuarterlyReport> = {
+  csv: quarterlyCsv,
+  sheets: quarterlySheets,
+};
+export const yearEndDocuments: ReportDocuments<YearEndStatement> = {
+  csv: yearEndCsv,
+  sheets: yearEndSheets,
+};
+export const extractDocuments: ReportDocuments<NhsEnglandExtract> = {
+  csv: extractCsv,
+  sheets: extractSheets,
+};
+
+/** The report as a CSV text or an XLSX workbook; the command line and the API both use this. */
+export function renderDocument<Report>(
+  report: Report,
+  documents: ReportDocuments<Report>,
+  format: 'csv' | 'xlsx',
+): Promise<string | Buffer> {
+  return format === 'csv'
+    ? Promise.resolve(documents.csv(report))
+    : workbook(documents.sheets(report));
+}
