@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -162,3 +163,38 @@ describe('reports of the demo ledger', () => {
 function fail(): never {
   throw new Error('expected a value');
 }
+
+describe('bcf-ledger report, as an operator would run it on the demo ledger', () => {
+  const cli = join(import.meta.dirname, '../../src/cli/bcf-ledger.ts');
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, 'report', ...args, '--pool', 'herts', '--year', '2017-18'], {
+      env: { ...process.env, LEDGER_DATA_DIR: directory.path },
+      encoding: 'utf8',
+    });
+
+  it('prints the same CSV as the golden files, and writes a workbook of every table', async () => {
+    for (const [kind, file, extra] of [
+      ['balances', 'balances-2017-18.csv', []],
+      ['quarter', 'quarter-Q2-2017-18.csv', ['--quarter', 'Q2']],
+      ['year-end', 'year-end-2017-18.csv', []],
+      ['extract', 'extract-2017-18.csv', []],
+    ] as const) {
+      const result = run(kind, '--format', 'csv', ...extra);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout, kind).toBe(readFileSync(join(golden, file), 'utf8'));
+    }
+    const out = join(directory.path, 'balances.xlsx');
+    const written = run('balances', '--format', 'xlsx', '--out', out);
+    expect(written.status, written.stderr).toBe(0);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
+    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(
+      balancesSheets(poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail()).map(
+        (sheet) => sheet.name,
+      ),
+    );
+    const refused = run('quarter', '--format', 'csv');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--quarter Q1 to Q4');
+  });
+});
