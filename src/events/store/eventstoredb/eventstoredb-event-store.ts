@@ -133,13 +133,15 @@ export class EventStoreDbEventStore implements EventStore {
     const validated = appends.map((events) =>
       validateAppend(this.#catalogue, streamId, events, options),
     );
-    const pending: PendingAppend[] = [];
-    for (const append of validated) {
-      const settled = await this.#settle(append.idempotencyKey);
-      if (settled.recorded !== undefined)
+    const settled = await Promise.all(
+      validated.map((append) => this.#settle(append.idempotencyKey)),
+    );
+    const pending = validated.map((append, index): PendingAppend => {
+      const earlier = settled[index];
+      if (earlier?.recorded !== undefined)
         throw new AppendBatchKeyExistsError(append.idempotencyKey);
-      pending.push({ append, markerRevision: settled.markerRevision });
-    }
+      return { append, markerRevision: earlier?.markerRevision };
+    });
     return this.#write(streamId, pending, options.expectedVersion);
   }
 
@@ -158,9 +160,8 @@ export class EventStoreDbEventStore implements EventStore {
     if (expected !== 'any' && (expected === 'no-stream' ? 0 : expected) !== tip.version) {
       throw new WrongExpectedVersionError(streamId, expected, tip.version);
     }
-    const intents: { key: string; revision: bigint; intent: IntendedMarker }[] = [];
     let fromVersion = tip.version;
-    for (const { append, markerRevision } of appends) {
+    const planned = appends.map(({ append, markerRevision }) => {
       const intent: IntendedMarker = {
         streamId,
         fromVersion,
@@ -168,25 +169,28 @@ export class EventStoreDbEventStore implements EventStore {
         digest: append.digest,
       };
       fromVersion += append.events.length;
-      try {
-        const written = await this.#client.appendToStream(
-          markerStream(append.idempotencyKey),
-          jsonEvent({ type: INTENDED_MARKER, data: { ...intent } }),
-          { expectedRevision: markerRevision ?? NO_STREAM },
-        );
-        intents.push({
-          key: append.idempotencyKey,
-          revision: written.nextExpectedRevision,
-          intent,
-        });
-      } catch (error) {
-        // Another attempt under the same key got in between: the caller reloads and retries,
-        // and then finds that attempt's append by its key if it was recorded.
-        if (error instanceof ServerWrongExpectedVersion)
-          throw new WrongExpectedVersionError(streamId, expected, tip.version);
-        throw error;
-      }
-    }
+      return { key: append.idempotencyKey, markerRevision, intent };
+    });
+    // The intents are independent of one another: written side by side, a group commit of many
+    // appends waits for one round trip rather than one per append.
+    const intents = await Promise.all(
+      planned.map(async ({ key, markerRevision, intent }) => {
+        try {
+          const written = await this.#client.appendToStream(
+            markerStream(key),
+            jsonEvent({ type: INTENDED_MARKER, data: { ...intent } }),
+            { expectedRevision: markerRevision ?? NO_STREAM },
+          );
+          return { key, revision: written.nextExpectedRevision, intent };
+        } catch (error) {
+          // Another attempt under the same key got in between: the caller reloads and retries,
+          // and then finds that attempt's append by its key if it was recorded.
+          if (error instanceof ServerWrongExpectedVersion)
+            throw new WrongExpectedVersionError(streamId, expected, tip.version);
+          throw error;
+        }
+      }),
+    );
     let previousHash = tip.hash;
     let version = tip.version;
     const data = appends.flatMap(({ append }) =>
@@ -213,13 +217,15 @@ export class EventStoreDbEventStore implements EventStore {
     }
     const position =
       written.position === undefined ? 0 : toGlobalPosition(written.position.prepare);
-    const results: AppendResult[] = [];
-    for (const { key, revision, intent } of intents) {
-      const recorded = recordedFromIntent(intent, position, position);
-      results.push({ ...resultOf(recorded), replayed: false });
-      await this.#recordMarker(key, recorded, revision);
-    }
-    return results;
+    const recorded = intents.map(({ key, revision, intent }) => ({
+      key,
+      revision,
+      marker: recordedFromIntent(intent, position, position),
+    }));
+    await Promise.all(
+      recorded.map(({ key, revision, marker }) => this.#recordMarker(key, marker, revision)),
+    );
+    return recorded.map(({ marker }) => ({ ...resultOf(marker), replayed: false }));
   }
 
   /** The stream's version and its last event's hash. */
