@@ -7,6 +7,7 @@ import {
   FORWARDS,
   jsonEvent,
   NO_STREAM,
+  type ReadPosition,
   WrongExpectedVersionError as ServerWrongExpectedVersion,
   START,
   StreamNotFoundError,
@@ -292,17 +293,32 @@ export class EventStoreDbEventStore implements EventStore {
     return { events, nextPosition, endOfLog: read < limit };
   }
 
+  /**
+   * The last ledger event's position. `$all` also holds the append markers (after a group commit
+   * of n appends, n of them follow its events) and the server's own events, so this reads back
+   * page by page until it meets a ledger event or the start of the log.
+   */
   async headPosition(): Promise<number> {
-    for await (const resolved of this.#client.readAll({
-      direction: BACKWARDS,
-      fromPosition: END,
-      maxCount: 100,
-    })) {
-      const event = resolved.event;
-      if (event !== undefined && isLedgerEvent(event.type, event.streamId))
-        return toGlobalPosition(event.position.prepare);
+    const PAGE = 500;
+    let from: ReadPosition = END;
+    for (;;) {
+      let read = 0;
+      let oldest: ReadPosition | undefined;
+      for await (const resolved of this.#client.readAll({
+        direction: BACKWARDS,
+        fromPosition: from,
+        maxCount: PAGE,
+      })) {
+        read += 1;
+        const event = resolved.event;
+        if (event === undefined) continue;
+        if (isLedgerEvent(event.type, event.streamId))
+          return toGlobalPosition(event.position.prepare);
+        oldest = event.position;
+      }
+      if (read < PAGE || oldest === undefined) return 0;
+      from = oldest;
     }
-    return 0;
   }
 
   async appendedThrough(): Promise<number> {
