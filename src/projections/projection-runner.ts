@@ -93,15 +93,22 @@ export class ProjectionRunner {
    * How many events the read model is behind the log, counted exactly up to `atMost + 1`. On the
    * embedded store positions are 1, 2, 3..., so the distance between positions is the count; on
    * EventStoreDB positions are byte offsets in its log, so when the distance exceeds `atMost` the
-   * events in between are read and counted (never more than `atMost + 1` of them).
+   * events in between are read and counted (no more than `atMost + 1` of them), page by page
+   * because a page of $all may hold few of them.
    */
   async behind(atMost: number): Promise<{ head: number; checkpoint: number; lag: number }> {
     const checkpoint = this.#checkpoint;
     const head = await this.#store.headPosition();
     const distance = Math.max(0, head - checkpoint);
     if (distance <= atMost) return { head, checkpoint, lag: distance };
-    const page = await this.#store.readAll(checkpoint + 1, { limit: atMost + 1 });
-    const lag = page.events.filter((event) => event.globalPosition <= head).length;
+    let lag = 0;
+    let from = checkpoint + 1;
+    while (lag <= atMost && from <= head) {
+      const page = await this.#store.readAll(from, { limit: atMost + 1 - lag });
+      lag += page.events.filter((event) => event.globalPosition <= head).length;
+      if (page.endOfLog) break;
+      from = page.nextPosition;
+    }
     return { head, checkpoint, lag };
   }
 
@@ -117,14 +124,18 @@ export class ProjectionRunner {
 
   async #catchUpNow(onBatch?: (checkpoint: number) => void): Promise<number> {
     let applied = 0;
+    // From the page's next position, not the checkpoint: on EventStoreDB a page of $all may hold
+    // none of the ledger's events (only append markers), and must still be stepped over.
+    let from = this.#checkpoint + 1;
     for (;;) {
-      const page = await this.#store.readAll(this.#checkpoint + 1, { limit: this.#batchSize });
+      const page = await this.#store.readAll(from, { limit: this.#batchSize });
       if (page.events.length > 0) {
         this.#applyBatch(page.events);
         applied += page.events.length;
         onBatch?.(this.#checkpoint);
       }
       if (page.endOfLog) return applied;
+      from = Math.max(page.nextPosition, this.#checkpoint + 1);
     }
   }
 
