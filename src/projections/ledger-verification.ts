@@ -70,8 +70,11 @@ export async function verifyLedger(
       problem,
     },
   });
+  // Pages are stepped by their next position: on EventStoreDB a page of $all may hold none of the
+  // ledger's events.
+  let from = last + 1;
   for (;;) {
-    const page = await readPage(store, last + 1, options.pageSize ?? 1_000);
+    const page = await readPage(store, from, options.pageSize ?? 1_000);
     if ('problem' in page) return broken(page.position, undefined, page.problem);
     for (const event of page.events) {
       const problem =
@@ -85,6 +88,7 @@ export async function verifyLedger(
       checked += 1;
     }
     if (page.endOfLog) break;
+    from = Math.max(page.nextPosition, last + 1);
   }
   const acknowledged = await store.appendedThrough();
   if (acknowledged > last) {
