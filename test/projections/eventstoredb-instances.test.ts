@@ -53,7 +53,7 @@ describe.skipIf(!eventStoreDbAvailable)(
         })) as never,
         { expectedVersion: 'no-stream' },
       );
-      await services[0]?.ledger(
+      const planned = await services[0]?.ledger(
         {
           type: 'PlanContribution',
           actor: officer,
@@ -65,6 +65,7 @@ describe.skipIf(!eventStoreDbAvailable)(
         },
         metadataFor(officer, `${pool}-plan`),
       );
+      expect(planned?.ok, JSON.stringify(planned)).toBe(true);
       // 2 x 30 allocations of 25,000.00 against 1,000,000.00: exactly 40 can be accepted.
       await Promise.all(
         services.map(async (service, instance) => {
