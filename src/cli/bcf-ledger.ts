@@ -313,7 +313,7 @@ function program(config: LedgerConfig): Command {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       progress.done(applied);
       process.stdout.write(
-        `rebuilt the read model from ${applied} events in ${seconds.toFixed(1)} s: ${(applied / seconds).toFixed(0)} events/s\n`,
+        `rebuilt the read model from ${applied} events in ${oneDecimal.format(seconds)} s: ${wholeNumber.format(applied / seconds)} events/s\n`,
       );
       rebuilt.close();
       ledger.idempotency.close();
@@ -443,6 +443,17 @@ async function reportDocument(
     }
   }
 }
+
+/** Timings, not money: printed without grouping, so that scripts (bench:rebuild) can read them. */
+const oneDecimal = new Intl.NumberFormat('en-GB', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  useGrouping: false,
+});
+const wholeNumber = new Intl.NumberFormat('en-GB', {
+  maximumFractionDigits: 0,
+  useGrouping: false,
+});
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
