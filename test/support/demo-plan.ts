@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerCommandInput } from '../../src/commands/ledger-service.ts';
 import type { PoolCommand } from '../../src/commands/pool/pool-decider.ts';
+import { parseCsv } from '../../src/import/plan-tables.ts';
 import { admin, officer, referenceData } from './domain.ts';
 
 /**
@@ -23,36 +24,6 @@ export function readCsv(name: string): Record<string, string>[] {
     .map((row) =>
       Object.fromEntries((header ?? []).map((column, index) => [column, row[index] ?? ''])),
     );
-}
-
-/** RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index++) {
-    const character = text[index];
-    if (quoted) {
-      if (character === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (character === '"') quoted = false;
-      else field += character;
-    } else if (character === '"') quoted = true;
-    else if (character === ',') {
-      row.push(field);
-      field = '';
-    } else if (character === '\n' || character === '\r') {
-      if (character === '\r' && text[index + 1] === '\n') index += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += character;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
 }
 
 export function demoPoolCommands(): PoolCommand[] {

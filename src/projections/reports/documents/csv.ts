@@ -1,6 +1,5 @@
 import type { AuditEntry } from '../../audit-trail.ts';
 import type { Balances } from '../balances.ts';
-import type { QuarterlyReport } from '../quarterly-position.ts';
 
 /**
  * Reports as CSV (RFC 4180, CRLF line ends, a header row): amounts stay decimal strings, so a
@@ -58,39 +57,6 @@ export function balancesCsv(balances: Balances): string {
       line.spent,
       line.remaining,
       line.forecastOutturn,
-      line.variance,
-      line.rag,
-    ]),
-  );
-}
-
-export function quarterlyCsv(report: QuarterlyReport): string {
-  return toCsv(
-    [
-      'Scheme ID',
-      'Scheme Name',
-      'Scheme Type',
-      'Funding Stream',
-      'Budget',
-      'Budget Movement',
-      'Spend in Quarter',
-      'Spend Year to Date',
-      'Forecast Outturn',
-      'Forecast Movement',
-      'Variance',
-      'RAG',
-    ],
-    report.position.lines.map((line) => [
-      line.schemeId,
-      line.schemeName,
-      line.schemeType,
-      line.fundingStream,
-      line.budget,
-      line.budgetMovement,
-      line.spendInQuarter,
-      line.spendYearToDate,
-      line.forecastOutturn,
-      line.forecastMovement,
       line.variance,
       line.rag,
     ]),

@@ -3,7 +3,7 @@ import type { NhsEnglandExtract } from '../nhs-england-extract.ts';
 import { EXTRACT_LINE_COLUMNS } from '../nhs-england-extract.ts';
 import type { QuarterlyReport } from '../quarterly-position.ts';
 import type { YearEndStatement } from '../year-end.ts';
-import { balancesCsv, quarterlyCsv, toCsv } from './csv.ts';
+import { balancesCsv, toCsv } from './csv.ts';
 import { type SheetSpec, workbook } from './workbook.ts';
 
 /** Each report as CSV (its main table) and as a workbook (all its tables). */
@@ -304,13 +304,29 @@ export function yearEndCsv(statement: YearEndStatement): string {
 }
 
 export function extractCsv(extract: NhsEnglandExtract): string {
+  return sheetCsv(sheetNamed(extractSheets(extract), 'Expenditure lines'));
+}
+
+/** The quarterly position's CSV is its position sheet, the table the CFO group reviews. */
+export function quarterlyCsv(report: QuarterlyReport): string {
+  return sheetCsv(sheetNamed(quarterlySheets(report), `${report.position.quarter} position`));
+}
+
+/** A sheet's table as CSV: its headers, then its rows (without the workbook's totals row). */
+function sheetCsv(sheet: SheetSpec): string {
   return toCsv(
-    [...EXTRACT_LINE_COLUMNS],
-    extract.lines.map((line) => EXTRACT_LINE_COLUMNS.map((header) => line[header])),
+    sheet.columns.map((column) => column.header),
+    sheet.rows,
   );
 }
 
-export { balancesCsv, quarterlyCsv, workbook };
+function sheetNamed(sheets: readonly SheetSpec[], name: string): SheetSpec {
+  const sheet = sheets.find((candidate) => candidate.name === name);
+  if (sheet === undefined) throw new Error(`no sheet named "${name}"`);
+  return sheet;
+}
+
+export { balancesCsv, workbook };
 
 /** How a report becomes a document: its main table as CSV, and all its tables as sheets. */
 export interface ReportDocuments<Report> {
