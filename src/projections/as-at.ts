@@ -6,9 +6,9 @@ import {
 } from '../events/catalogue/index.ts';
 import type { RecordedEvent } from '../events/envelope.ts';
 import { type EventStore, STORE_LIMITS } from '../events/store/port.ts';
-import { applyToPoolView, emptyPoolView, type PoolView } from './pool-view.ts';
 import type { RagThresholds } from './reports/figures.ts';
 import { type QuarterlyReport, quarterlyReport } from './reports/quarterly-position.ts';
+import { applyToPoolView, emptyPoolView, type PoolView } from './view/pool-view.ts';
 
 /**
  * A pool's view folded straight from its streams by the same code as the live read model, limited

@@ -11,7 +11,8 @@ import {
   auditRow,
   queryAuditTrail,
 } from './audit-trail.ts';
-import { applyToPoolView, emptyPoolView, type PoolView } from './pool-view.ts';
+import { parseView } from './view/amounts.ts';
+import { applyToPoolView, emptyPoolView, type PoolView } from './view/pool-view.ts';
 
 export interface ProjectionRunnerOptions {
   /** The read model's SQLite file; derived data, rebuildable from the event store at any time. */
@@ -70,7 +71,7 @@ export class ProjectionRunner {
       pool_id: string;
       document: string;
     }[]) {
-      this.#views.set(view.pool_id, JSON.parse(view.document) as PoolView);
+      this.#views.set(view.pool_id, parseView<PoolView>(view.document));
     }
   }
 
@@ -215,7 +216,7 @@ export class ProjectionRunner {
       for (const view of this.#database
         .prepare('SELECT pool_id, document FROM pool_views')
         .all() as { pool_id: string; document: string }[]) {
-        this.#views.set(view.pool_id, JSON.parse(view.document) as PoolView);
+        this.#views.set(view.pool_id, parseView<PoolView>(view.document));
       }
       throw error;
     }

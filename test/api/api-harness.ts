@@ -3,13 +3,14 @@ import type { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../../src/api/app.ts';
-import { SqliteIdempotencyRecords } from '../../src/api/idempotency.ts';
-import { newToken } from '../../src/api/tokens.ts';
-import { createLedgerService, type LedgerService } from '../../src/commands/ledger-service.ts';
+import type { ApiDependencies } from '../../src/api/route-kit.ts';
 import { type LedgerConfig, loadConfig } from '../../src/config.ts';
 import { bcfCatalogue, type UserRole } from '../../src/events/catalogue/index.ts';
+import type { EventStore } from '../../src/events/store/port.ts';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
-import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
+import { SqliteStoredAnswers } from '../../src/events/store/sqlite/sqlite-stored-answers.ts';
+import { assembleLedger, type Ledger } from '../../src/main.ts';
+import type { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import { referenceData } from '../support/domain.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 
@@ -29,12 +30,13 @@ export const USERS = {
 export type UserName = keyof typeof USERS;
 
 export interface Harness {
-  /** The temporary directory holding the store, the read model and the API's records. */
+  /** The temporary directory holding the store, the read model and the stored answers. */
   readonly directory: string;
   readonly app: FastifyInstance;
   readonly store: SqliteEventStore;
   readonly readModel: ProjectionRunner;
-  readonly service: LedgerService;
+  readonly ledger: Ledger;
+  readonly deps: ApiDependencies;
   readonly tokens: Record<UserName, string>;
   post(
     url: string,
@@ -52,72 +54,54 @@ export interface Harness {
 
 let keys = 0;
 
-export async function startHarness(
-  options: { config?: Partial<LedgerConfig>; logStream?: Writable } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  readonly config?: Partial<LedgerConfig>;
+  readonly logStream?: Writable;
+  /** Change what the API is given, to put a fault or a delay in its way. */
+  readonly wrap?: (deps: ApiDependencies) => ApiDependencies;
+  /** Change the store the ledger writes to, to hold or fail an append. */
+  readonly wrapStore?: (store: EventStore) => EventStore;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const directory = temporaryDirectory('api');
   const store = SqliteEventStore.open({
     path: join(directory.path, 'ledger.sqlite'),
     catalogue: bcfCatalogue,
   });
-  const readModel = ProjectionRunner.open({
-    path: join(directory.path, 'projections.sqlite'),
-    store,
-  });
-  const idempotency = new SqliteIdempotencyRecords(join(directory.path, 'api.sqlite'));
-  const service = createLedgerService(store);
   const config = { ...loadConfig({}), ...options.config };
   let now = Date.parse('2017-04-03T09:00:00.000Z');
-  const clock = () => {
-    now += 1_000;
-    return new Date(now);
-  };
+  const ledger = assembleLedger({
+    config,
+    store: options.wrapStore?.(store) ?? store,
+    densePositions: true,
+    answers: new SqliteStoredAnswers(join(directory.path, 'answers.sqlite')),
+    readModelPath: join(directory.path, 'projections.sqlite'),
+    clock: () => {
+      now += 1_000;
+      return new Date(now);
+    },
+  });
   const logger =
     options.logStream === undefined ? false : pino({ level: 'info' }, options.logStream);
-  const app = await buildApp({ service, store, readModel, idempotency, config, clock }, { logger });
-  const tokens = {} as Record<UserName, string>;
-  const system = { id: 'system', role: 'system' as const };
-  for (const [userId, user] of Object.entries(USERS)) {
-    const token = newToken();
-    const meta = (step: string) => ({
-      actor: system,
-      recordedAt: clock().toISOString(),
-      correlationId: userId,
-      causationId: userId,
-      idempotencyKey: `setup:${step}:${userId}`,
-    });
-    await service.access(
-      {
-        type: 'RegisterUser',
-        actor: system,
-        userId,
-        name: userId,
-        role: user.role,
-        pools: user.pools === '*' ? '*' : [...user.pools],
-      },
-      meta('user'),
-    );
-    await service.access(
-      {
-        type: 'IssueToken',
-        actor: system,
-        userId,
-        tokenId: token.tokenId,
-        secretHash: token.secretHash,
-        label: 'test',
-      },
-      meta('token'),
-    );
-    tokens[userId as UserName] = token.token;
-  }
+  const plain: ApiDependencies = {
+    writeFace: ledger.writeFace,
+    readFace: ledger.readFace,
+    authenticate: (bearer) => ledger.access.authenticate(bearer),
+    config,
+  };
+  const deps = options.wrap?.(plain) ?? plain;
+  const app = await buildApp(deps, { logger });
+  const tokens = await registerUsers(ledger);
   const authorization = (as: UserName | null): Record<string, string> =>
     as === null ? {} : { authorization: `Bearer ${tokens[as]}` };
   return {
     directory: directory.path,
     app,
     store,
-    readModel,
-    service,
+    readModel: ledger.readModel,
+    ledger,
+    deps,
     tokens,
     post: (url, body, as, headers = {}) =>
       app.inject({
@@ -130,12 +114,38 @@ export async function startHarness(
       app.inject({ method: 'GET', url, headers: { ...authorization(as), ...headers } }),
     async close() {
       await app.close();
-      readModel.close();
-      idempotency.close();
-      await store.close();
+      await ledger.close();
       directory.remove();
     },
   };
+}
+
+/** A user and a token for each of USERS, registered by the system as the first run would. */
+async function registerUsers(ledger: Ledger): Promise<Record<UserName, string>> {
+  const tokens = {} as Record<UserName, string>;
+  const system = { id: 'system', role: 'system' as const };
+  for (const [userId, user] of Object.entries(USERS)) {
+    await ledger.writeFace.execute({
+      caller: system,
+      idempotencyKey: `setup:user:${userId}`,
+      command: {
+        type: 'RegisterUser',
+        userId,
+        name: userId,
+        role: user.role,
+        pools: user.pools === '*' ? '*' : [...user.pools],
+      },
+    });
+    const issued = await ledger.writeFace.execute({
+      caller: system,
+      idempotencyKey: `setup:token:${userId}`,
+      command: { type: 'IssueToken', userId, label: 'test' },
+    });
+    if (issued.kind !== 'recorded' || issued.token === undefined)
+      throw new Error(`no token for ${userId}`);
+    tokens[userId as UserName] = issued.token.token;
+  }
+  return tokens;
 }
 
 export const POOL_URL = '/pools/herts';

@@ -1,9 +1,5 @@
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.ts';
-import { SqliteIdempotencyRecords } from '../../src/api/idempotency.ts';
 import { loadConfig } from '../../src/config.ts';
 import {
   type Harness,
@@ -115,38 +111,30 @@ describe('limits and malformed requests', () => {
 describe('failures and logs', () => {
   it('answers an unexpected failure with a bare 500 problem: no stack, no SQL, no path', async () => {
     const lines: string[] = [];
-    api = await startHarness();
-    const records = new SqliteIdempotencyRecords(join(api.directory, 'broken-api.sqlite'));
-    const broken = {
-      ...api.service,
-      pool: async () =>
-        Promise.reject(
-          new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/ledger.sqlite'),
-        ),
-    };
-    const app = await buildApp(
-      {
-        service: broken,
-        store: api.store,
-        readModel: api.readModel,
-        idempotency: records,
-        config: loadConfig({}),
-        clock: () => new Date(),
-      },
-      { logger: pino({ level: 'info' }, sink(lines)) },
-    );
-    const response = await app.inject({
-      method: 'POST',
-      url: '/pools/herts/partners',
-      headers: { authorization: `Bearer ${api.tokens.admin}`, 'idempotency-key': 'k' },
-      payload: { partnerId: 'X', name: 'X', kind: 'CCG' },
+    api = await startHarness({
+      logStream: sink(lines),
+      wrap: (deps) => ({
+        ...deps,
+        writeFace: {
+          ...deps.writeFace,
+          execute: () =>
+            Promise.reject(
+              new Error(
+                'SQLITE_CORRUPT: database disk image is malformed at /var/lib/ledger.sqlite',
+              ),
+            ),
+        },
+      }),
     });
+    const response = await api.post(
+      '/pools/herts/partners',
+      { partnerId: 'X', name: 'X', kind: 'CCG' },
+      'admin',
+    );
     expect(response.statusCode).toBe(500);
     expect(response.json()).toMatchObject({ type: '/problems/internal-error' });
     expect(response.body).not.toMatch(/SQLITE|\/var\/lib|at .*:\d+/);
     expect(lines.some((line) => line.includes('SQLITE_CORRUPT'))).toBe(true);
-    await app.close();
-    records.close();
   });
 
   it('writes one log line per request, with id, caller, route, status and duration, and never a token', async () => {

@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
-import { SqliteIdempotencyRecords } from '../../src/api/idempotency.ts';
-import { createLedgerService } from '../../src/commands/ledger-service.ts';
 import { loadConfig } from '../../src/config.ts';
+import { MemoryStoredAnswers } from '../../src/events/store/memory/memory-stored-answers.ts';
+import type { EventStore } from '../../src/events/store/port.ts';
+import { assembleLedger } from '../../src/main.ts';
+import { storeWith } from '../support/store-wrapper.ts';
 import { type Harness, setUpPool, spendBody, startHarness, YEAR_URL } from './api-harness.ts';
 
 /** Every POST is idempotent under its caller-scoped Idempotency-Key. */
@@ -105,47 +107,40 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 to a second request while the first with its key is in flight', async () => {
-    // The first request is held inside the command until the second has been answered.
+    // The first request is held at its append until the second has been answered.
+    let holding = false;
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const held = {
-      ...api.service,
-      ledger: async (...args: Parameters<typeof api.service.ledger>) => {
-        await gate;
-        return api.service.ledger(...args);
-      },
-    };
-    const records = new SqliteIdempotencyRecords(join(api.directory, 'held-api.sqlite'));
-    const app = await buildApp(
-      {
-        service: held,
-        store: api.store,
-        readModel: api.readModel,
-        idempotency: records,
-        config: loadConfig({}),
-        clock: () => new Date('2017-06-01T00:00:00.000Z'),
-      },
-      { logger: false },
-    );
-    const send = () =>
-      app.inject({
-        method: 'POST',
-        url: `${YEAR_URL}/spend`,
-        headers: { authorization: `Bearer ${api.tokens.officer}`, 'idempotency-key': 'racing' },
-        payload: spendBody('s1'),
-      });
-    const first = send();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const second = await send();
-    expect(second.statusCode).toBe(409);
-    expect(second.json().type).toBe('/problems/idempotency-key-in-flight');
-    release();
-    expect((await first).statusCode).toBe(201);
-    expect(await spendEvents()).toHaveLength(1);
-    await app.close();
-    records.close();
+    const held = await startHarness({
+      wrapStore: (store) =>
+        storeWith(store, {
+          append: async (...args: Parameters<EventStore['append']>) => {
+            if (holding) await gate;
+            return store.append(...args);
+          },
+        }),
+    });
+    try {
+      await setUpPool(held);
+      holding = true;
+      const send = () =>
+        held.post(`${YEAR_URL}/spend`, spendBody('s1'), 'officer', { 'idempotency-key': 'racing' });
+      const first = send();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const second = await send();
+      expect(second.statusCode).toBe(409);
+      expect(second.json().type).toBe('/problems/idempotency-key-in-flight');
+      release();
+      expect((await first).statusCode).toBe(201);
+      const spends = (await held.store.readAll(1, { limit: 10_000 })).events.filter(
+        (event) => event.type === 'SpendRecorded.v1',
+      );
+      expect(spends).toHaveLength(1);
+    } finally {
+      await held.close();
+    }
   });
 
   it('gives 50 concurrent identical requests exactly one effect', async () => {
@@ -168,9 +163,8 @@ describe('Idempotency-Key', () => {
     const first = await api.post(`${YEAR_URL}/spend`, spendBody('s1'), 'officer', {
       'idempotency-key': 'durable',
     });
-    // A crash between recording the events and saving the answer: the answer's record is gone.
-    const emptyRecords = new SqliteIdempotencyRecords(join(api.directory, 'empty-api.sqlite'));
-    const fresh = await startHarnessOnSameStore(api, emptyRecords);
+    // A crash between recording the events and saving the answer: the answers' file is gone.
+    const fresh = await restartedOnSameStore(api);
     const again = await fresh.post(`${YEAR_URL}/spend`, spendBody('s1'), 'officer', {
       'idempotency-key': 'durable',
     });
@@ -185,20 +179,26 @@ describe('Idempotency-Key', () => {
     );
     expect(otherBody.json().type).toBe('/problems/idempotency-key-reused');
     expect(await spendEvents()).toHaveLength(1);
-    emptyRecords.close();
+    await fresh.close();
   });
 });
 
-/** The API restarted: a new process's service over the same store, with its answer records lost. */
-async function startHarnessOnSameStore(api: Harness, idempotency: SqliteIdempotencyRecords) {
+/** The API restarted: a new process's faces over the same store, with its stored answers lost. */
+async function restartedOnSameStore(api: Harness) {
+  const ledger = assembleLedger({
+    config: loadConfig({}),
+    store: storeWith(api.store, { close: async () => {} }),
+    densePositions: true,
+    answers: new MemoryStoredAnswers(),
+    readModelPath: join(api.directory, 'restarted-projections.sqlite'),
+    clock: () => new Date('2017-06-01T00:00:00.000Z'),
+  });
   const app: FastifyInstance = await buildApp(
     {
-      service: createLedgerService(api.store),
-      store: api.store,
-      readModel: api.readModel,
-      idempotency,
+      writeFace: ledger.writeFace,
+      readFace: ledger.readFace,
+      authenticate: (bearer) => ledger.access.authenticate(bearer),
       config: loadConfig({}),
-      clock: () => new Date('2017-06-01T00:00:00.000Z'),
     },
     { logger: false },
   );
@@ -210,5 +210,9 @@ async function startHarnessOnSameStore(api: Harness, idempotency: SqliteIdempote
         headers: { authorization: `Bearer ${api.tokens[as]}`, ...headers },
         payload: body as object,
       }),
+    async close() {
+      await app.close();
+      await ledger.close();
+    },
   };
 }

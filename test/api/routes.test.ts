@@ -1,33 +1,44 @@
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/api/app.ts';
 import {
-  balancesCsv,
-  balancesSheets,
-  extractCsv,
-  extractSheets,
-  quarterlyCsv,
-  quarterlySheets,
-  yearEndCsv,
-  yearEndSheets,
-} from '../../src/projections/reports/documents/report-documents.ts';
+  type DocumentKind,
+  renderReport,
+  reportTables,
+} from '../../src/documents/report-documents.ts';
 import { referenceData } from '../support/domain.ts';
 import {
   type Harness,
   POOL_URL,
   scheme,
+  setUpPool,
   spendBody,
   startHarness,
   YEAR_URL,
 } from './api-harness.ts';
 
 /**
- * Every route through inject, in the order a year unfolds: its success, its refusals with their
- * problem types, and the events it appended.
+ * Every route through inject: its success, its refusals with their problem types, and the events
+ * it appended. Each test starts from a fresh ledger and arranges the history it needs, so any one
+ * of them runs alone and in any order.
  */
 let api: Harness;
 const covered = new Set<string>();
+
+beforeEach(async () => {
+  api = await startHarness();
+});
+afterEach(async () => {
+  await api.close();
+});
+afterAll(() => {
+  const all = routeTable.map((spec) => `${spec.method} ${spec.url}`);
+  expect(
+    all.filter((entry) => !covered.has(entry)),
+    'routes no test here used',
+  ).toEqual([]);
+});
 
 function expectProblem(response: LightMyRequestResponse, status: number, code: string): void {
   expect(response.statusCode, response.body).toBe(status);
@@ -54,12 +65,182 @@ function cover(method: string, url: string): void {
   covered.add(`${method} ${url}`);
 }
 
-beforeAll(async () => {
-  api = await startHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
+/** Posts each step and fails the arrangement at the first that is not accepted. */
+async function arrange(
+  steps: readonly [url: string, body: unknown, as: Parameters<Harness['post']>[2]][],
+) {
+  for (const [url, body, as] of steps) {
+    const response = await api.post(url, body, as);
+    if (response.statusCode >= 300)
+      throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+  }
+}
+
+const HERTS = {
+  poolId: 'herts',
+  name: 'Hertfordshire BCF',
+  hwbArea: 'Hertfordshire',
+  host: { partnerId: 'HCC', name: 'Hertfordshire County Council', kind: 'Local Authority' },
+};
+
+/** The pool registered, with no partner, year or scheme yet. */
+const registered = () => arrange([['/pools', HERTS, 'admin']]);
+
+/** The pool with a CCG partner, 2017-18 open and schemes 1, 3 and 9 (9 of type "Other"). */
+async function schemesRegistered() {
+  await registered();
+  await arrange([
+    [
+      `${POOL_URL}/partners`,
+      { partnerId: 'ENHCCG', name: 'East and North Hertfordshire CCG', kind: 'CCG' },
+      'admin',
+    ],
+    [`${POOL_URL}/years`, { year: '2017-18', referenceData }, 'admin'],
+    [
+      `${POOL_URL}/schemes`,
+      scheme('1', 'Specialist Care at Home', 'Personalised support/care at home'),
+      'officer',
+    ],
+    [
+      `${POOL_URL}/schemes`,
+      scheme('3', 'Discharge to Assess', 'HICM for managing transfer of care'),
+      'officer',
+    ],
+    [`${POOL_URL}/schemes`, scheme('9', 'Temporary scheme', 'Other'), 'officer'],
+  ]);
+}
+
+const closeQuarter = (quarter: string, approver: 'cfo' | 'secondCfo' = 'cfo') =>
+  arrange([
+    [`${YEAR_URL}/quarters/${quarter}/close-request`, undefined, 'officer'],
+    [`${YEAR_URL}/quarters/${quarter}/close-approval`, undefined, approver],
+  ]);
+
+/**
+ * A whole year on the pool: budget lines, a variation, a receipt, a virement, spend (one reversed),
+ * a forecast, a saving, Q1 closed and corrected, the other quarters closed, the outturn and the
+ * risk share. The read routes' figures follow from it.
+ */
+async function aYearRecorded() {
+  await setUpPool(api);
+  await arrange([
+    [`${POOL_URL}/risk-share-terms`, { basis: 'proportional-to-contributions' }, 'cfo'],
+    [
+      `${YEAR_URL}/allocation-releases`,
+      {
+        releaseId: 'r1',
+        schemeId: '1',
+        fundingStream: 'Minimum CCG Contribution',
+        amount: '50000.00',
+      },
+      'officer',
+    ],
+    [
+      `${YEAR_URL}/contribution-variations`,
+      {
+        variationId: 'v1',
+        partnerId: 'ENHCCG',
+        fundingStream: 'Minimum CCG Contribution',
+        change: '25000.00',
+      },
+      'cfo',
+    ],
+    [`${YEAR_URL}/contribution-variations/v1/approval`, undefined, 'secondCfo'],
+    [
+      `${YEAR_URL}/contribution-receipts`,
+      {
+        receiptId: 'rc1',
+        partnerId: 'ENHCCG',
+        fundingStream: 'Minimum CCG Contribution',
+        amount: '250000.00',
+        receivedOn: '2017-04-20',
+        reference: 'BACS 991',
+      },
+      'officer',
+    ],
+    [
+      `${YEAR_URL}/virements`,
+      {
+        virementId: 'vir1',
+        fundingStream: 'Minimum CCG Contribution',
+        fromSchemeId: '1',
+        toSchemeId: '3',
+        amount: '20000.00',
+      },
+      'officer',
+    ],
+    [`${YEAR_URL}/virements/vir1/approval`, undefined, 'cfo'],
+    [`${YEAR_URL}/spend`, spendBody('s1'), 'officer'],
+    [
+      `${YEAR_URL}/spend`,
+      spendBody('s2', {
+        schemeId: '3',
+        fundingStream: 'iBCF',
+        ibcfPurpose: 'reducing-nhs-pressures',
+        amount: '9000.00',
+      }),
+      'officer',
+    ],
+    [
+      `${YEAR_URL}/spend/s1/reversal`,
+      { reversalId: 'rev1', reason: 'duplicate invoice' },
+      'officer',
+    ],
+    [
+      `${YEAR_URL}/forecasts`,
+      {
+        schemeId: '3',
+        fundingStream: 'Minimum CCG Contribution',
+        quarter: 'Q1',
+        forecastOutturn: '330000.00',
+      },
+      'officer',
+    ],
+    [
+      `${YEAR_URL}/savings`,
+      {
+        savingId: 'sv1',
+        schemeId: '3',
+        amount: '80000.00',
+        cashable: true,
+        description: 'fewer delayed days',
+      },
+      'officer',
+    ],
+    [
+      `${YEAR_URL}/realised-savings`,
+      {
+        realisationId: 'rs1',
+        schemeId: '3',
+        savingId: 'sv1',
+        quarter: 'Q1',
+        amount: '20000.00',
+        evidence: 'DToC return, June',
+      },
+      'officer',
+    ],
+  ]);
+  await closeQuarter('Q1');
+  await arrange([
+    [
+      `${YEAR_URL}/prior-period-adjustments`,
+      {
+        adjustmentId: 'ppa1',
+        closedQuarter: 'Q1',
+        schemeId: '1',
+        fundingStream: 'Minimum CCG Contribution',
+        amount: '-250.00',
+        description: 'credit note',
+      },
+      'officer',
+    ],
+  ]);
+  for (const quarter of ['Q2', 'Q3', 'Q4']) await closeQuarter(quarter, 'secondCfo');
+  await arrange([
+    [`${YEAR_URL}/outturn`, undefined, 'cfo'],
+    [`${YEAR_URL}/risk-share`, undefined, 'cfo'],
+  ]);
+}
 
 describe('pool set-up routes', () => {
   it('POST /pools registers a pool and its host; a different registration of the same id is refused', async () => {
@@ -82,6 +263,7 @@ describe('pool set-up routes', () => {
   });
 
   it('POST /pools/:poolId/partners lets a partner join', async () => {
+    await registered();
     cover('POST', '/pools/:poolId/partners');
     expect(
       await appended(() =>
@@ -113,6 +295,7 @@ describe('pool set-up routes', () => {
   });
 
   it('POST /pools/:poolId/years opens a year with its reference lists', async () => {
+    await registered();
     cover('POST', '/pools/:poolId/years');
     expect(
       await appended(() =>
@@ -131,6 +314,8 @@ describe('pool set-up routes', () => {
   });
 
   it('POST /pools/:poolId/schemes registers schemes in the template’s columns', async () => {
+    await registered();
+    await arrange([[`${POOL_URL}/years`, { year: '2017-18', referenceData }, 'admin']]);
     cover('POST', '/pools/:poolId/schemes');
     expect(
       await appended(() =>
@@ -157,6 +342,7 @@ describe('pool set-up routes', () => {
   });
 
   it('POST /pools/:poolId/schemes/:schemeId/amendments amends a scheme', async () => {
+    await schemesRegistered();
     cover('POST', '/pools/:poolId/schemes/:schemeId/amendments');
     expect(
       await appended(() =>
@@ -175,6 +361,7 @@ describe('pool set-up routes', () => {
   });
 
   it('POST /pools/:poolId/schemes/:schemeId/withdrawal withdraws a scheme', async () => {
+    await schemesRegistered();
     cover('POST', '/pools/:poolId/schemes/:schemeId/withdrawal');
     expect(
       await appended(() => api.post(`${POOL_URL}/schemes/9/withdrawal`, undefined, 'officer')),
@@ -187,6 +374,7 @@ describe('pool set-up routes', () => {
   });
 
   it('POST /pools/:poolId/risk-share-terms agrees terms, refusing shares that do not add up', async () => {
+    await schemesRegistered();
     cover('POST', '/pools/:poolId/risk-share-terms');
     expect(
       await appended(() =>
@@ -207,6 +395,7 @@ describe('pool set-up routes', () => {
 
 describe('ledger routes', () => {
   it('POST contributions plans a contribution; planning again with another amount is refused', async () => {
+    await schemesRegistered();
     cover('POST', '/pools/:poolId/years/:year/contributions');
     expect(
       await appended(() =>
@@ -243,6 +432,19 @@ describe('ledger routes', () => {
   });
 
   it('POST allocations allocates funds, never beyond what is unallocated', async () => {
+    await schemesRegistered();
+    await arrange([
+      [
+        `${YEAR_URL}/contributions`,
+        { partnerId: 'ENHCCG', fundingStream: 'Minimum CCG Contribution', amount: '1000000.00' },
+        'officer',
+      ],
+      [
+        `${YEAR_URL}/contributions`,
+        { partnerId: 'HCC', fundingStream: 'iBCF', amount: '500000.00' },
+        'officer',
+      ],
+    ]);
     cover('POST', '/pools/:poolId/years/:year/allocations');
     expect(
       await appended(() =>
@@ -288,6 +490,7 @@ describe('ledger routes', () => {
   });
 
   it('POST allocation-releases releases unspent budget', async () => {
+    await setUpPool(api);
     cover('POST', '/pools/:poolId/years/:year/allocation-releases');
     expect(
       await appended(() =>
@@ -320,6 +523,7 @@ describe('ledger routes', () => {
   });
 
   it('POST contribution-variations, /approval and /rejection: maker-checker on contributions', async () => {
+    await setUpPool(api);
     cover('POST', '/pools/:poolId/years/:year/contribution-variations');
     cover('POST', '/pools/:poolId/years/:year/contribution-variations/:variationId/approval');
     cover('POST', '/pools/:poolId/years/:year/contribution-variations/:variationId/rejection');
@@ -367,6 +571,7 @@ describe('ledger routes', () => {
   });
 
   it('POST contribution-receipts records money received', async () => {
+    await setUpPool(api);
     cover('POST', '/pools/:poolId/years/:year/contribution-receipts');
     const receipt = {
       receiptId: 'rc1',
@@ -391,6 +596,7 @@ describe('ledger routes', () => {
   });
 
   it('POST grants and /grants/:grantId/instalments record an award and its instalments', async () => {
+    await setUpPool(api);
     cover('POST', '/pools/:poolId/years/:year/grants');
     cover('POST', '/pools/:poolId/years/:year/grants/:grantId/instalments');
     const award = {
@@ -436,6 +642,7 @@ describe('ledger routes', () => {
   });
 
   it('POST virements, /approval and /rejection move budget under maker-checker', async () => {
+    await setUpPool(api);
     cover('POST', '/pools/:poolId/years/:year/virements');
     cover('POST', '/pools/:poolId/years/:year/virements/:virementId/approval');
     cover('POST', '/pools/:poolId/years/:year/virements/:virementId/rejection');
@@ -474,6 +681,7 @@ describe('ledger routes', () => {
   });
 
   it('POST spend records spend; iBCF spend names its purpose', async () => {
+    await setUpPool(api);
     cover('POST', '/pools/:poolId/years/:year/spend');
     expect(await appended(() => api.post(`${YEAR_URL}/spend`, spendBody('s1'), 'officer'))).toEqual(
       ['SpendRecorded.v1'],
@@ -518,6 +726,8 @@ describe('ledger routes', () => {
   });
 
   it('POST spend/:spendId/reversal reverses a spend once', async () => {
+    await setUpPool(api);
+    await arrange([[`${YEAR_URL}/spend`, spendBody('s1'), 'officer']]);
     cover('POST', '/pools/:poolId/years/:year/spend/:spendId/reversal');
     expect(
       await appended(() =>
@@ -549,6 +759,8 @@ describe('ledger routes', () => {
   });
 
   it('POST forecasts updates a forecast; the same figure again changes nothing', async () => {
+    await setUpPool(api);
+    await arrange([[`${POOL_URL}/schemes`, scheme('9', 'Temporary scheme', 'Other'), 'officer']]);
     cover('POST', '/pools/:poolId/years/:year/forecasts');
     const forecast = {
       schemeId: '3',
@@ -570,6 +782,7 @@ describe('ledger routes', () => {
   });
 
   it('POST savings and realised-savings plan and realise savings', async () => {
+    await setUpPool(api);
     cover('POST', '/pools/:poolId/years/:year/savings');
     cover('POST', '/pools/:poolId/years/:year/realised-savings');
     expect(
@@ -619,6 +832,7 @@ describe('ledger routes', () => {
   });
 
   it('POST quarters/:quarter/close-request and /close-approval close a quarter on its digest', async () => {
+    await setUpPool(api);
     cover('POST', '/pools/:poolId/years/:year/quarters/:quarter/close-request');
     cover('POST', '/pools/:poolId/years/:year/quarters/:quarter/close-approval');
     expectProblem(
@@ -652,6 +866,8 @@ describe('ledger routes', () => {
   });
 
   it('POST prior-period-adjustments corrects a closed quarter in the open one', async () => {
+    await setUpPool(api);
+    await closeQuarter('Q1');
     cover('POST', '/pools/:poolId/years/:year/prior-period-adjustments');
     const adjustment = {
       adjustmentId: 'ppa1',
@@ -676,6 +892,8 @@ describe('ledger routes', () => {
   });
 
   it('POST outturn and risk-share close the year: refused early, then recorded', async () => {
+    await setUpPool(api);
+    await closeQuarter('Q1');
     cover('POST', '/pools/:poolId/years/:year/outturn');
     cover('POST', '/pools/:poolId/years/:year/risk-share');
     expectProblem(
@@ -714,6 +932,7 @@ describe('ledger routes', () => {
 
 describe('read routes', () => {
   it('GET /pools lists the pools in the caller’s scope', async () => {
+    await aYearRecorded();
     cover('GET', '/pools');
     expect((await api.get('/pools', 'auditor')).json()).toEqual({
       pools: [{ poolId: 'herts', name: 'Hertfordshire BCF' }],
@@ -725,6 +944,7 @@ describe('read routes', () => {
   });
 
   it('GET /pools/:poolId describes the pool with its ETag', async () => {
+    await aYearRecorded();
     cover('GET', '/pools/:poolId');
     const response = await api.get(POOL_URL, 'officer');
     expect(response.statusCode).toBe(200);
@@ -738,6 +958,7 @@ describe('read routes', () => {
   });
 
   it('GET balances gives the figures, and as at an earlier moment what was known then', async () => {
+    await aYearRecorded();
     cover('GET', '/pools/:poolId/years/:year/balances');
     const now = (await api.get(`${YEAR_URL}/balances`, 'auditor')).json();
     expect(
@@ -772,41 +993,35 @@ describe('read routes', () => {
   });
 
   it('reports download as the CSV and workbook the command line writes, from the same figures', async () => {
-    const reports = [
-      {
-        path: 'balances',
-        file: 'herts-2017-18-balances',
-        csv: balancesCsv,
-        sheets: balancesSheets,
-      },
+    await aYearRecorded();
+    const reports: { path: string; file: string; kind: DocumentKind }[] = [
+      { path: 'balances', file: 'herts-2017-18-balances', kind: 'balances' },
       {
         path: 'quarters/Q1',
         file: 'herts-2017-18-Q1-position',
-        csv: quarterlyCsv,
-        sheets: quarterlySheets,
+        kind: 'quarter',
       },
       {
         path: 'year-end-statement',
         file: 'herts-2017-18-year-end-statement',
-        csv: yearEndCsv,
-        sheets: yearEndSheets,
+        kind: 'year-end',
       },
       {
         path: 'nhs-england-extract',
         file: 'herts-2017-18-nhs-england-extract',
-        csv: extractCsv,
-        sheets: extractSheets,
+        kind: 'extract',
       },
     ];
     for (const report of reports) {
       const url = `${YEAR_URL}/${report.path}`;
       const json = (await api.get(url, 'auditor')).json();
+      const tables = reportTables(report.kind, json as never);
 
       const csv = await api.get(`${url}?format=csv`, 'auditor');
       expect(csv.statusCode, csv.body).toBe(200);
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toBe(`attachment; filename="${report.file}.csv"`);
-      expect(csv.body).toBe(report.csv(json as never));
+      expect(csv.body).toBe(await renderReport(report.kind, json as never, 'csv'));
       expect(csv.body.split('\r\n').length).toBeGreaterThan(2);
 
       const xlsx = await api.get(`${url}?format=xlsx`, 'auditor');
@@ -819,9 +1034,8 @@ describe('read routes', () => {
       );
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-      const sheets = report.sheets(json as never);
-      expect(book.worksheets.map((sheet) => sheet.name)).toEqual(sheets.map((sheet) => sheet.name));
-      const [first] = sheets;
+      expect(book.worksheets.map((sheet) => sheet.name)).toEqual(tables.map((table) => table.name));
+      const [first] = tables;
       const firstRow = first?.rows[0];
       if (first !== undefined && firstRow !== undefined) {
         const cell = book.getWorksheet(first.name)?.getRow(2).getCell(1).value;
@@ -841,6 +1055,7 @@ describe('read routes', () => {
   });
 
   it('GET quarters/:quarter gives the quarterly position', async () => {
+    await aYearRecorded();
     cover('GET', '/pools/:poolId/years/:year/quarters/:quarter');
     const response = await api.get(`${YEAR_URL}/quarters/Q2`, 'cfo');
     expect(response.statusCode).toBe(200);
@@ -852,6 +1067,7 @@ describe('read routes', () => {
   });
 
   it('GET ibcf and savings give the iBCF split and savings against plan', async () => {
+    await aYearRecorded();
     cover('GET', '/pools/:poolId/years/:year/ibcf');
     cover('GET', '/pools/:poolId/years/:year/savings');
     expect((await api.get(`${YEAR_URL}/ibcf`, 'auditor')).json().purposes).toEqual([
@@ -875,6 +1091,7 @@ describe('read routes', () => {
   });
 
   it('GET year-end-statement and nhs-england-extract give the year-end documents', async () => {
+    await aYearRecorded();
     cover('GET', '/pools/:poolId/years/:year/year-end-statement');
     cover('GET', '/pools/:poolId/years/:year/nhs-england-extract');
     const statement = await api.get(`${YEAR_URL}/year-end-statement`, 'auditor');
@@ -899,6 +1116,7 @@ describe('read routes', () => {
   });
 
   it('GET /pools/:poolId/audit and /audit give the trail, filtered and paged', async () => {
+    await aYearRecorded();
     cover('GET', '/pools/:poolId/audit');
     cover('GET', '/audit');
     const reversals = (await api.get(`${POOL_URL}/audit?type=SpendReversed.v1`, 'auditor')).json();
@@ -926,6 +1144,7 @@ describe('read routes', () => {
 
 describe('user routes', () => {
   it('POST /users, GET /users, tokens, revocation and deactivation', async () => {
+    await registered();
     for (const url of [
       '/users',
       '/users/:userId/tokens',
@@ -971,7 +1190,13 @@ describe('user routes', () => {
       tokens: [{ tokenId, label: 'laptop', revoked: false }],
     });
     expect(JSON.stringify((await api.get('/users', 'admin')).json())).not.toContain(token);
-    const before = (await api.get('/users?asAt=2017-04-03T09:00:30.000Z', 'admin')).json().users;
+    const registeredAt = (await api.get('/audit?type=UserRegistered.v1', 'admin'))
+      .json()
+      .entries.find(
+        (entry: { data: { userId: string } }) => entry.data.userId === 'dana',
+      ).recordedAt;
+    const justBefore = new Date(Date.parse(registeredAt) - 1).toISOString();
+    const before = (await api.get(`/users?asAt=${justBefore}`, 'admin')).json().users;
     expect(before.map((user: { userId: string }) => user.userId)).not.toContain('dana');
     const again = await api.post('/users/dana/tokens', { label: 'phone' }, 'admin', {
       'idempotency-key': 'dana-phone',
@@ -1031,10 +1256,5 @@ describe('service routes', () => {
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toContain('/pools/{poolId}/years/{year}/spend');
     expect((await api.get('/docs/', null)).statusCode).toBe(200);
-  });
-
-  it('covered every route of the route table', () => {
-    const all = routeTable.map((spec) => `${spec.method} ${spec.url}`);
-    expect(all.filter((entry) => !covered.has(entry))).toEqual([]);
   });
 });

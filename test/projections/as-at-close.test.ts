@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../src/cli/demo.ts';
-import { openLedger } from '../../src/cli/runtime.ts';
-import type { LedgerCommandInput } from '../../src/commands/ledger-service.ts';
+import { loadDemo } from '../../src/cli/demo/load-demo.ts';
 import { loadConfig } from '../../src/config.ts';
 import { canonicalJson } from '../../src/events/canonical-json.ts';
+import { openLedger } from '../../src/main.ts';
 import { poolViewFromStreams } from '../../src/projections/as-at.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
+import { createTestService, type LedgerCommandInput } from '../support/command-service.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 
 /**
@@ -28,12 +28,13 @@ beforeAll(async () => {
       closes.filter((event) => event.type === 'QuarterClosed.v1').at(-1)?.metadata.recordedAt ?? '';
     const before = await ledger.store.headPosition();
     let sequence = 0;
+    const service = createTestService(ledger.store);
     const run = async (command: Omit<LedgerCommandInput, 'actor' | 'poolId' | 'year'>) => {
       const key = `after-close-${++sequence}`;
       const recordedAt = new Date(
         Date.parse('2017-10-20T09:00:00.000Z') + sequence * 1_000,
       ).toISOString();
-      const outcome = await ledger.service.ledger(
+      const outcome = await service.ledger(
         {
           ...command,
           actor: { id: 'officer', role: 'finance-officer' },

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Money } from '#money';
-import { createLedgerService } from '../../src/commands/ledger-service.ts';
 import { bcfCatalogue, ledgerStreamId } from '../../src/events/catalogue/index.ts';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
 import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
+import { createTestService as createLedgerService } from '../support/command-service.ts';
 import { MIN_CCG, metadataFor, officer, POOL, poolSetUp, YEAR } from '../support/domain.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 

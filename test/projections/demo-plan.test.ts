@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Money } from '#money';
-import { createLedgerService } from '../../src/commands/ledger-service.ts';
 import { bcfCatalogue } from '../../src/events/catalogue/index.ts';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
 import { poolViewFromStreams } from '../../src/projections/as-at.ts';
 import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
+import { createTestService as createLedgerService } from '../support/command-service.ts';
 import {
   DEMO_POOL,
   DEMO_YEARS,

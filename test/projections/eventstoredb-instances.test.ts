@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Money } from '#money';
-import { CommandContentionError } from '../../src/commands/command-handler.ts';
-import { createLedgerService, type LedgerService } from '../../src/commands/ledger-service.ts';
+import { CommandContentionError } from '../../src/commands/handler/command-handler.ts';
 import { bcfCatalogue, ledgerStreamId } from '../../src/events/catalogue/index.ts';
 import { EventStoreDbEventStore } from '../../src/events/store/eventstoredb/eventstoredb-event-store.ts';
 import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
+import {
+  createTestService as createLedgerService,
+  type TestService as LedgerService,
+} from '../support/command-service.ts';
 import { MIN_CCG, metadataFor, officer, poolSetUp, YEAR } from '../support/domain.ts';
 import {
   eventStoreDbAvailable,

@@ -2,17 +2,16 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLedgerService } from '../../src/commands/ledger-service.ts';
 import { canonicalJson } from '../../src/events/canonical-json.ts';
-import { bcfCatalogue } from '../../src/events/catalogue/index.ts';
-import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
 import { type ImportPlanOptions, importPlan } from '../../src/import/plan-import.ts';
 import { parseCsv, readPlanCsv, readPlanXlsx } from '../../src/import/plan-tables.ts';
+import type { Ledger } from '../../src/main.ts';
 import { poolViewFromStreams } from '../../src/projections/as-at.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { officer, referenceData } from '../support/domain.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
+import { openTestLedger } from '../support/test-ledger.ts';
 
 /** Acceptance: the demo plan imports from CSV and from a workbook to identical ledgers; errors are all reported. */
 const fixtures = join(import.meta.dirname, '../../demo/plan');
@@ -22,29 +21,15 @@ const options: ImportPlanOptions = {
   poolId: 'herts',
   referenceData,
   registration: { name: 'Hertfordshire BCF', hwbArea: 'Hertfordshire' },
-  actor: officer,
+  caller: officer,
 };
 
-async function withLedger<Result>(
-  name: string,
-  work: (ledger: {
-    store: SqliteEventStore;
-    service: ReturnType<typeof createLedgerService>;
-    now: () => Date;
-  }) => Promise<Result>,
-) {
-  const store = SqliteEventStore.open({
-    path: join(directory.path, `${name}.sqlite`),
-    catalogue: bcfCatalogue,
-  });
+async function withLedger<Result>(name: string, work: (ledger: Ledger) => Promise<Result>) {
+  const ledger = openTestLedger(join(directory.path, `${name}.sqlite`));
   try {
-    return await work({
-      store,
-      service: createLedgerService(store),
-      now: () => new Date('2017-04-01T09:00:00.000Z'),
-    });
+    return await work(ledger);
   } finally {
-    await store.close();
+    await ledger.close();
   }
 }
 
@@ -74,7 +59,7 @@ async function demoWorkbook(path: string): Promise<void> {
 describe('importing the plan', () => {
   it('imports the demo plan from CSV: the template’s totals, fully allocated; importing again changes nothing', async () => {
     await withLedger('csv', async (ledger) => {
-      const first = await importPlan(readPlanCsv(fixtures), options, ledger);
+      const first = await importPlan(readPlanCsv(fixtures), options, ledger.writeFace);
       expect(first).toMatchObject({ ok: true });
       const head = await ledger.store.headPosition();
       const view = (await poolViewFromStreams(ledger.store, 'herts')) ?? fail();
@@ -86,7 +71,7 @@ describe('importing the plan', () => {
         contributions: '289505000.00',
         unallocated: '0.00',
       });
-      expect(await importPlan(readPlanCsv(fixtures), options, ledger)).toMatchObject({
+      expect(await importPlan(readPlanCsv(fixtures), options, ledger.writeFace)).toMatchObject({
         ok: true,
         eventsRecorded: 0,
       });
@@ -101,7 +86,9 @@ describe('importing the plan', () => {
       canonicalJson(await poolViewFromStreams(ledger.store, 'herts')),
     );
     const fromXlsx = await withLedger('xlsx', async (ledger) => {
-      expect(await importPlan(await readPlanXlsx(workbook), options, ledger)).toMatchObject({
+      expect(
+        await importPlan(await readPlanXlsx(workbook), options, ledger.writeFace),
+      ).toMatchObject({
         ok: true,
       });
       return canonicalJson(await poolViewFromStreams(ledger.store, 'herts'));
@@ -130,7 +117,7 @@ describe('importing the plan', () => {
     edit('expenditure.csv', 6, 10, 'Lottery');
     edit('expenditure.csv', 7, 12, 'twelve');
     await withLedger('broken', async (ledger) => {
-      const result = await importPlan(readPlanCsv(broken), options, ledger);
+      const result = await importPlan(readPlanCsv(broken), options, ledger.writeFace);
       if (result.ok) throw new Error('a broken plan was imported');
       expect(result.problems.map((problem) => problem.place)).toEqual([
         'expenditure.csv row 2 column 3',

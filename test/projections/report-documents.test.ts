@@ -4,32 +4,20 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Money } from '#money';
-import { loadDemo } from '../../src/cli/demo.ts';
+import { loadDemo } from '../../src/cli/demo/load-demo.ts';
 import { loadConfig } from '../../src/config.ts';
+import { renderReport, reportTables } from '../../src/documents/report-documents.ts';
+import type { Table } from '../../src/documents/table.ts';
+import { CURRENCY_FORMAT, workbook } from '../../src/documents/workbook.ts';
 import { bcfCatalogue } from '../../src/events/catalogue/index.ts';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
 import { poolViewFromStreams } from '../../src/projections/as-at.ts';
-import type { PoolView } from '../../src/projections/pool-view.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
-import {
-  balancesCsv,
-  balancesSheets,
-  extractCsv,
-  extractSheets,
-  quarterlyCsv,
-  quarterlySheets,
-  workbook,
-  yearEndCsv,
-  yearEndSheets,
-} from '../../src/projections/reports/documents/report-documents.ts';
-import {
-  CURRENCY_FORMAT,
-  type SheetSpec,
-} from '../../src/projections/reports/documents/workbook.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { nhsEnglandExtract } from '../../src/projections/reports/nhs-england-extract.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
 import { yearEndStatement } from '../../src/projections/reports/year-end.ts';
+import type { PoolView } from '../../src/projections/view/pool-view.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 
 /**
@@ -65,21 +53,21 @@ function matchesGolden(name: string, text: string): void {
 }
 
 describe('reports of the demo ledger', () => {
-  it('gives balances whose totals are the plan’s, as CSV matching its golden file', () => {
+  it('gives balances whose totals are the plan’s, as CSV matching its golden file', async () => {
     const balances = poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
     expect(balances.totals.contributions).toBe('280000000.00');
     expect(balances.totals.allocated).toBe('280000000.00');
-    matchesGolden('balances-2017-18.csv', balancesCsv(balances));
+    matchesGolden('balances-2017-18.csv', String(await renderReport('balances', balances, 'csv')));
   });
 
-  it('gives the closed Q2 position, its digest the one signed off, as CSV matching its golden file', () => {
+  it('gives the closed Q2 position, its digest the one signed off, as CSV matching its golden file', async () => {
     const report = quarterlyReport(view, '2017-18', 'Q2', DEFAULT_RAG_THRESHOLDS) ?? fail();
     expect(report.status.closed).toBe(true);
     expect(report.digest).toBe(report.status.closedDigest);
-    matchesGolden('quarter-Q2-2017-18.csv', quarterlyCsv(report));
+    matchesGolden('quarter-Q2-2017-18.csv', String(await renderReport('quarter', report, 'csv')));
   });
 
-  it('gives the year-end statement and the NHS England extract, as CSV matching their golden files', () => {
+  it('gives the year-end statement and the NHS England extract, as CSV matching their golden files', async () => {
     const statement = yearEndStatement(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
     const streamNets = Money.sum(
       statement.expenditureByStream.map((stream) => Money.parse(stream.net)),
@@ -89,27 +77,36 @@ describe('reports of the demo ledger', () => {
     );
     expect(streamNets.toString()).toBe(statement.net.net);
     expect(statement.riskShare.status).toBe('projected');
-    matchesGolden('year-end-2017-18.csv', yearEndCsv(statement));
+    matchesGolden('year-end-2017-18.csv', String(await renderReport('year-end', statement, 'csv')));
     const extract = nhsEnglandExtract(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
     expect(extract.lines).toHaveLength(21);
-    matchesGolden('extract-2017-18.csv', extractCsv(extract));
+    matchesGolden('extract-2017-18.csv', String(await renderReport('extract', extract, 'csv')));
   });
 
   it('writes every report as a workbook a finance officer would accept: typed amounts, currency format, frozen header, totals that match', async () => {
     const balances = poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
-    const documents: [string, SheetSpec[]][] = [
-      ['balances', balancesSheets(balances)],
+    const documents: [string, Table[]][] = [
+      ['balances', reportTables('balances', balances)],
       [
         'quarter',
-        quarterlySheets(quarterlyReport(view, '2017-18', 'Q2', DEFAULT_RAG_THRESHOLDS) ?? fail()),
+        reportTables(
+          'quarter',
+          quarterlyReport(view, '2017-18', 'Q2', DEFAULT_RAG_THRESHOLDS) ?? fail(),
+        ),
       ],
       [
         'year-end',
-        yearEndSheets(yearEndStatement(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail()),
+        reportTables(
+          'year-end',
+          yearEndStatement(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail(),
+        ),
       ],
       [
         'extract',
-        extractSheets(nhsEnglandExtract(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail()),
+        reportTables(
+          'extract',
+          nhsEnglandExtract(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail(),
+        ),
       ],
     ];
     let cells = 0;
@@ -189,7 +186,7 @@ describe('bcf-ledger report, as an operator would run it on the demo ledger', ()
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
     expect(book.worksheets.map((sheet) => sheet.name)).toEqual(
-      balancesSheets(poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail()).map(
+      reportTables('balances', poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail()).map(
         (sheet) => sheet.name,
       ),
     );

@@ -16,9 +16,9 @@ import {
 import { eventHash, GENESIS_HASH } from '../../src/events/store/integrity.ts';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
 import { type Verification, verifyLedger } from '../../src/projections/ledger-verification.ts';
-import { applyToPoolView, emptyPoolView } from '../../src/projections/pool-view.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
+import { applyToPoolView, emptyPoolView } from '../../src/projections/view/pool-view.ts';
 import {
   cfo,
   contributionsPlanned,

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLedgerService, type LedgerCommandInput } from '../../src/commands/ledger-service.ts';
 import type { PoolCommand } from '../../src/commands/pool/pool-decider.ts';
 import type { Actor } from '../../src/commands/refusals.ts';
 import { bcfCatalogue, type Quarter } from '../../src/events/catalogue/index.ts';
@@ -10,6 +9,10 @@ import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
+import {
+  createTestService as createLedgerService,
+  type LedgerCommandInput,
+} from '../support/command-service.ts';
 import {
   admin,
   cfo,

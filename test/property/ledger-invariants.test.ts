@@ -6,10 +6,14 @@ import { ledgerDecider } from '../../src/commands/ledger/ledger-decider.ts';
 import type { LedgerState } from '../../src/commands/ledger/ledger-state.ts';
 import type { PoolState } from '../../src/commands/pool/pool-decider.ts';
 import type { LedgerEvent, PoolEvent } from '../../src/events/catalogue/index.ts';
-import { applyToPoolView, emptyPoolView, type PoolView } from '../../src/projections/pool-view.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
+import {
+  applyToPoolView,
+  emptyPoolView,
+  type PoolView,
+} from '../../src/projections/view/pool-view.ts';
 import {
   cfo,
   DFG,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LedgerCommandInput } from '../../src/commands/ledger-service.ts';
 import type { PoolCommand } from '../../src/commands/pool/pool-decider.ts';
 import { parseCsv } from '../../src/import/plan-tables.ts';
+import type { LedgerCommandInput } from './command-service.ts';
 import { admin, officer, referenceData } from './domain.ts';
 
 /**

@@ -1,10 +1,13 @@
-import { CommandContentionError } from '../../src/commands/command-handler.ts';
-import { createLedgerService, type LedgerCommandInput } from '../../src/commands/ledger-service.ts';
+import { CommandContentionError } from '../../src/commands/handler/command-handler.ts';
 import { bcfCatalogue } from '../../src/events/catalogue/index.ts';
 import type { NewEvent } from '../../src/events/envelope.ts';
 import { WrongExpectedVersionError } from '../../src/events/store/errors.ts';
 import type { AppendOptions, EventStore } from '../../src/events/store/port.ts';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
+import {
+  createTestService as createLedgerService,
+  type LedgerCommandInput,
+} from './command-service.ts';
 import { cfo, MIN_CCG, metadataFor, officer, POOL, secondCfo, YEAR } from './domain.ts';
 
 /**

@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accept, type Decider, refuse } from '../../src/commands/decider.ts';
+import { BatchingCommandHandler } from '../../src/commands/handler/batching-command-handler.ts';
 import {
   CommandContentionError,
+  type CommandHandler,
+  type CommandHandlerOptions,
   createCommandHandler,
-} from '../../src/commands/command-handler.ts';
-import { accept, type Decider, refuse } from '../../src/commands/decider.ts';
+} from '../../src/commands/handler/command-handler.ts';
 import type { NewEvent } from '../../src/events/envelope.ts';
 import type { AppendOptions, EventStore } from '../../src/events/store/port.ts';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
@@ -77,7 +80,24 @@ function storeWithInterloper(
   return wrapper;
 }
 
-describe('command handler', () => {
+const HANDLERS: [string, HandlerFactory][] = [
+  [
+    'the command handler',
+    (store, decider, options) => createCommandHandler(store, decider, options),
+  ],
+  [
+    'the batching command handler',
+    (store, decider, options) => new BatchingCommandHandler(store, decider, options),
+  ],
+];
+
+type HandlerFactory = <Command, State, Event extends ItemEvent>(
+  store: EventStore,
+  decider: Decider<Command, State, Event>,
+  options?: CommandHandlerOptions,
+) => CommandHandler<Command, State>;
+
+describe.each(HANDLERS)('%s', (_name, createHandler) => {
   let directory: ReturnType<typeof temporaryDirectory>;
   let store: SqliteEventStore;
 
@@ -94,7 +114,7 @@ describe('command handler', () => {
   });
 
   it('decides on the folded stream and appends the events with the command metadata', async () => {
-    const handler = createCommandHandler(store, itemDecider);
+    const handler = createHandler(store, itemDecider);
     const outcome = await handler.handle(
       'items-1',
       { kind: 'add', item: 'a', amount: '5.00' },
@@ -114,7 +134,7 @@ describe('command handler', () => {
   });
 
   it('returns a refusal as a value and writes nothing', async () => {
-    const handler = createCommandHandler(store, itemDecider);
+    const handler = createHandler(store, itemDecider);
     const outcome = await handler.handle(
       'items-1',
       { kind: 'remove', item: 'a' },
@@ -127,25 +147,6 @@ describe('command handler', () => {
     expect(await store.headPosition()).toBe(0);
   });
 
-  it('reads only the events appended since its cached state, and notices appends by other writers', async () => {
-    const counting = storeWithInterloper(store, async () => {});
-    const handler = createCommandHandler(counting, itemDecider);
-    await handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c1'));
-    await store.append('items-1', [itemAdded('b', '1.00', 'elsewhere')], { expectedVersion: 1 });
-    counting.streamReadsFrom.length = 0;
-    const outcome = await handler.handle(
-      'items-1',
-      { kind: 'add', item: 'b', amount: '1.00' },
-      testMetadata('c2'),
-    );
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'duplicate-item' } });
-    // The handler's own append is in its cache; only what the other writer added is read.
-    expect(counting.streamReadsFrom).toEqual([2]);
-    const state = await handler.currentState('items-1');
-    expect([...state.state].sort()).toEqual(['a', 'b']);
-    expect(state.version).toBe(2);
-  });
-
   it('decides again on the newer state when another writer got in first', async () => {
     let interloped = false;
     const racing = storeWithInterloper(store, async () => {
@@ -155,7 +156,7 @@ describe('command handler', () => {
         expectedVersion: 'no-stream',
       });
     });
-    const handler = createCommandHandler(racing, itemDecider);
+    const handler = createHandler(racing, itemDecider);
     const outcome = await handler.handle(
       'items-1',
       { kind: 'add', item: 'a', amount: '1.00' },
@@ -174,7 +175,7 @@ describe('command handler', () => {
         expectedVersion: 'no-stream',
       });
     });
-    const handler = createCommandHandler(racing, itemDecider);
+    const handler = createHandler(racing, itemDecider);
     const outcome = await handler.handle(
       'items-1',
       { kind: 'add', item: 'a', amount: '1.00' },
@@ -192,7 +193,7 @@ describe('command handler', () => {
         { expectedVersion: 'any' },
       );
     });
-    const handler = createCommandHandler(alwaysBeaten, itemDecider, {
+    const handler = createHandler(alwaysBeaten, itemDecider, {
       maxRetries: 3,
       maxCachedStreams: 10,
       maxBatchSize: 256,
@@ -203,23 +204,41 @@ describe('command handler', () => {
     expect(alwaysBeaten.appendAttempts).toBe(4);
     expect(await store.findAppend('c1')).toBeUndefined();
   });
+});
 
-  it('returns the original append for a repeated idempotency key, even when deciding again would refuse', async () => {
-    const handler = createCommandHandler(store, itemDecider);
+describe('the batching command handler: queue, group commit and cache', () => {
+  let directory: ReturnType<typeof temporaryDirectory>;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    directory = temporaryDirectory('handler');
+    store = SqliteEventStore.open({
+      path: join(directory.path, 'ledger.sqlite'),
+      catalogue: testCatalogue,
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    directory.remove();
+  });
+
+  it('reads only the events appended since its cached state, and notices appends by other writers', async () => {
+    const counting = storeWithInterloper(store, async () => {});
+    const handler = new BatchingCommandHandler(counting, itemDecider);
     await handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c1'));
-    const first = await handler.handle(
+    await store.append('items-1', [itemAdded('b', '1.00', 'elsewhere')], { expectedVersion: 1 });
+    counting.streamReadsFrom.length = 0;
+    const outcome = await handler.handle(
       'items-1',
-      { kind: 'remove', item: 'a' },
+      { kind: 'add', item: 'b', amount: '1.00' },
       testMetadata('c2'),
     );
-    const retry = await handler.handle(
-      'items-1',
-      { kind: 'remove', item: 'a' },
-      testMetadata('c2'),
-    );
-    expect(first).toMatchObject({ ok: true, append: { streamVersion: 2, replayed: false } });
-    expect(retry).toMatchObject({ ok: true, append: { streamVersion: 2, replayed: true } });
-    expect(await store.streamVersion('items-1')).toBe(2);
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'duplicate-item' } });
+    // The handler's own append is in its cache; only what the other writer added is read.
+    expect(counting.streamReadsFrom).toEqual([2]);
+    const state = await handler.currentState('items-1');
+    expect([...state.state].sort()).toEqual(['a', 'b']);
+    expect(state.version).toBe(2);
   });
 
   it('takes commands on one stream in turn, so a state updated in place never folds an event twice', async () => {
@@ -234,7 +253,7 @@ describe('command handler', () => {
       decide: (command) =>
         accept({ type: 'ItemAdded.v1', data: { item: command.item, amount: '1.00' } }),
     };
-    const handler = createCommandHandler(store, counting);
+    const handler = new BatchingCommandHandler(store, counting);
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
         handler.handle('items-1', { item: `i${index}` }, testMetadata(`c${index}`)),
@@ -249,7 +268,7 @@ describe('command handler', () => {
 
   it('lets commands waiting on one stream share one commit, each with its own outcome', async () => {
     const counting = storeWithInterloper(store, async () => {});
-    const handler = createCommandHandler(counting, itemDecider);
+    const handler = new BatchingCommandHandler(counting, itemDecider);
     const outcomes = await Promise.all([
       handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c1')),
       handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c2')),
@@ -273,7 +292,7 @@ describe('command handler', () => {
         expectedVersion: 'no-stream',
       });
     });
-    const handler = createCommandHandler(racing, itemDecider);
+    const handler = new BatchingCommandHandler(racing, itemDecider);
     const outcomes = await Promise.all([
       handler.handle('items-1', { kind: 'add', item: 'a', amount: '1.00' }, testMetadata('c1')),
       handler.handle('items-1', { kind: 'add', item: 'b', amount: '1.00' }, testMetadata('c2')),
@@ -287,7 +306,7 @@ describe('command handler', () => {
 
   it('keeps at most the configured number of streams cached and stays correct when they are dropped', async () => {
     const counting = storeWithInterloper(store, async () => {});
-    const handler = createCommandHandler(counting, itemDecider, {
+    const handler = new BatchingCommandHandler(counting, itemDecider, {
       maxRetries: 3,
       maxCachedStreams: 2,
       maxBatchSize: 256,

@@ -25,12 +25,14 @@ describe('ledger appends', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('is checked against real code: the command handler appends with the decided version', () => {
-    const handler = readFileSync(
-      join(import.meta.dirname, '../../src/commands/command-handler.ts'),
-      'utf8',
+  it('is checked against real code: both command handlers append with the decided version', () => {
+    const read = (file: string) =>
+      readFileSync(join(import.meta.dirname, '../../src/commands/handler', file), 'utf8');
+    expect(read('command-handler.ts')).toMatch(
+      /store\.append\(streamId, events, \{ expectedVersion: version \}\)/,
     );
-    expect(handler).toMatch(/store\.append\(streamId, only, \{ expectedVersion \}\)/);
-    expect(handler).toMatch(/store\.appendAll\(streamId, appends, \{ expectedVersion \}\)/);
+    const batching = read('batching-command-handler.ts');
+    expect(batching).toMatch(/store\.append\(streamId, only, \{ expectedVersion \}\)/);
+    expect(batching).toMatch(/store\.appendAll\(streamId, appends, \{ expectedVersion \}\)/);
   });
 });

@@ -1,275 +1,282 @@
 import { z } from 'zod';
-import type { LedgerCommandInput } from '../../commands/ledger-service.ts';
-import {
-  code,
-  factId,
-  financialYear,
-  quarter as quarterSchema,
-} from '../../events/catalogue/index.ts';
-import { quarterlyReportAtVersions } from '../../projections/as-at.ts';
+import type { CommandInput } from '../../commands/write-face.ts';
+import { code, factId, financialYear } from '../../events/catalogue/index.ts';
 import type { Permission } from '../permissions.ts';
-import { problem, problemSchema } from '../problems.ts';
 import { type Call, type RouteSpec, route, runCommand } from '../route-kit.ts';
-import { bodies, commandAccepted, yearParams } from '../schemas.ts';
+import { commandResponses, noBody } from './command-schemas.ts';
+import * as bodies from './ledger-schemas.ts';
+import { quarterParams, yearParams } from './path-schemas.ts';
 
 /** The year's ledger: every money command and every control decision. */
-const commandResponses = {
-  200: commandAccepted,
-  201: commandAccepted,
-  default: problemSchema,
-} as never;
 const base = '/pools/:poolId/years/:year';
 
-type LedgerCommandBody = LedgerCommandInput extends infer Command
-  ? Command extends LedgerCommandInput
-    ? Omit<Command, 'actor' | 'poolId' | 'year'>
-    : never
-  : never;
+type LedgerBody<Command> = Command extends unknown ? Omit<Command, 'poolId' | 'year'> : never;
 
 function ledgerWrite<Params extends { poolId: string; year: string }, Body>(spec: {
   url: string;
   permission: Permission;
+  operationId: string;
   summary: string;
+  description: string;
   params?: z.ZodType<Params>;
   body: z.ZodType<Body>;
-  toCommand: (
-    call: Call<Params, unknown, Body>,
-  ) => LedgerCommandBody | Promise<LedgerCommandBody | ReturnType<typeof problem>>;
+  toCommand: (call: Call<Params, unknown, Body>) => LedgerBody<CommandInput>;
 }): RouteSpec {
   return route<Params, unknown, Body>({
     method: 'POST',
     url: `${base}${spec.url}`,
     permission: spec.permission,
     scope: 'pool',
+    operationId: spec.operationId,
     summary: spec.summary,
+    description: spec.description,
     tags: ['ledger'],
     schema: {
       params: spec.params ?? (yearParams as unknown as z.ZodType<Params>),
       body: spec.body,
       response: commandResponses,
     },
-    handle: (call) =>
-      runCommand(call, 'ledger', async (metadata, expectedVersion) => {
-        const command = await spec.toCommand(call);
-        if ('detail' in command) return command;
-        const { poolId, year } = call.params;
-        const actor = { id: call.caller.userId, role: call.caller.role };
-        return call.deps.service.ledger(
-          { ...command, actor, poolId, year } as LedgerCommandInput,
-          metadata,
-          expectedVersion,
-        );
-      }),
+    handle: (call) => {
+      const { poolId, year } = call.params;
+      return runCommand(call, 'ledger', { ...spec.toCommand(call), poolId, year } as CommandInput);
+    },
   });
 }
 
-const withId = (name: string) =>
+const withId = <Name extends string>(name: Name) =>
   z.strictObject({ poolId: code, year: financialYear, [name]: factId }) as unknown as z.ZodType<
-    { poolId: string; year: string } & Record<string, string>
+    { poolId: string; year: string } & Record<Name, string>
   >;
-const quarterParams = z.strictObject({ poolId: code, year: financialYear, quarter: quarterSchema });
-
-/**
- * The close commands carry the digest of the quarterly position and the stream versions it was
- * computed at. The server computes them: a client never supplies the figures it asks to sign off.
- */
-async function closeCommand(
-  call: Call<z.infer<typeof quarterParams>, unknown, unknown>,
-  type: 'RequestQuarterClose' | 'ApproveQuarterClose',
-) {
-  const { poolId, year, quarter } = call.params;
-  const versions = {
-    poolVersion: (await call.deps.service.poolState(poolId)).version,
-    ledgerVersion: (await call.deps.service.ledgerState(poolId, year)).version,
-  };
-  const report = await quarterlyReportAtVersions(
-    call.deps.store,
-    poolId,
-    year,
-    quarter,
-    versions,
-    call.deps.config.ragThresholds,
-  );
-  if (report === undefined)
-    return problem('not-found', `pool "${poolId}" has no financial year ${year}`);
-  return { type, quarter, reportDigest: report.digest, ...versions } as LedgerCommandBody;
-}
 
 export const ledgerRoutes: RouteSpec[] = [
   ledgerWrite({
     url: '/contributions',
     permission: 'record',
+    operationId: 'planContribution',
     summary: 'Plan a partner’s contribution to a funding stream',
+    description:
+      'A partner’s planned contribution to one funding stream for the year. A different amount later is a variation.',
     body: bodies.planContribution,
     toCommand: ({ body }) => ({ type: 'PlanContribution', ...body }),
   }),
   ledgerWrite({
     url: '/contribution-variations',
     permission: 'record',
+    operationId: 'requestContributionVariation',
     summary: 'Request a variation of a planned contribution',
+    description:
+      'Asks to change a planned contribution by an amount (negative to reduce it); another person with the approver role decides it.',
     body: bodies.requestVariation,
     toCommand: ({ body }) => ({ type: 'RequestContributionVariation', ...body }),
   }),
   ledgerWrite({
     url: '/contribution-variations/:variationId/approval',
     permission: 'approve',
+    operationId: 'approveContributionVariation',
     summary: 'Approve a contribution variation',
+    description:
+      'Approves a variation requested by someone else; the contribution changes in the open quarter.',
     params: withId('variationId'),
-    body: bodies.none,
+    body: noBody,
     toCommand: ({ params }) => ({
       type: 'ApproveContributionVariation',
-      variationId: params.variationId ?? '',
+      variationId: params.variationId,
     }),
   }),
   ledgerWrite({
     url: '/contribution-variations/:variationId/rejection',
     permission: 'approve',
+    operationId: 'rejectContributionVariation',
     summary: 'Reject a contribution variation',
+    description: 'Rejects a variation requested by someone else.',
     params: withId('variationId'),
-    body: bodies.none,
+    body: noBody,
     toCommand: ({ params }) => ({
       type: 'RejectContributionVariation',
-      variationId: params.variationId ?? '',
+      variationId: params.variationId,
     }),
   }),
   ledgerWrite({
     url: '/contribution-receipts',
     permission: 'record',
+    operationId: 'recordContributionReceipt',
     summary: 'Record a contribution received',
+    description: 'Records cash received from a partner against its planned contribution.',
     body: bodies.recordReceipt,
     toCommand: ({ body }) => ({ type: 'RecordContributionReceived', ...body }),
   }),
   ledgerWrite({
     url: '/grants',
     permission: 'record',
+    operationId: 'recordGrantAward',
     summary: 'Record a grant award (iBCF, DFG determination)',
+    description:
+      'Records a grant determination: the award of a funding stream’s grant for the year.',
     body: bodies.recordGrant,
     toCommand: ({ body }) => ({ type: 'RecordGrantAward', ...body }),
   }),
   ledgerWrite({
     url: '/grants/:grantId/instalments',
     permission: 'record',
+    operationId: 'recordGrantInstalment',
     summary: 'Record a grant instalment received',
+    description: 'Records an instalment of a grant award; instalments never exceed the award.',
     params: withId('grantId'),
     body: bodies.recordInstalment,
     toCommand: ({ params, body }) => ({
       type: 'RecordGrantInstalment',
-      grantId: params.grantId ?? '',
+      grantId: params.grantId,
       ...body,
     }),
   }),
   ledgerWrite({
     url: '/allocations',
     permission: 'record',
+    operationId: 'allocateFunds',
     summary: 'Allocate funds from a stream to a scheme line',
+    description:
+      'Allocates a funding stream’s unallocated contributions to a scheme line; never more than is unallocated.',
     body: bodies.allocate,
     toCommand: ({ body }) => ({ type: 'AllocateFunds', ...body }),
   }),
   ledgerWrite({
     url: '/allocation-releases',
     permission: 'record',
+    operationId: 'releaseAllocation',
     summary: 'Release unspent budget from a scheme line back to its stream',
+    description: 'Returns unspent budget from a scheme line to its stream’s unallocated balance.',
     body: bodies.release,
     toCommand: ({ body }) => ({ type: 'ReleaseAllocation', ...body }),
   }),
   ledgerWrite({
     url: '/virements',
     permission: 'record',
+    operationId: 'requestVirement',
     summary: 'Request a virement between two lines of a stream',
+    description:
+      'Asks to move budget between two lines of the same funding stream; an approver other than the requester decides it.',
     body: bodies.requestVirement,
     toCommand: ({ body }) => ({ type: 'RequestVirement', ...body }),
   }),
   ledgerWrite({
     url: '/virements/:virementId/approval',
     permission: 'approve',
+    operationId: 'approveVirement',
     summary: 'Approve a virement (another person than the requester)',
+    description:
+      'Approves a virement; the budget moves in the open quarter. The requester may not approve their own request.',
     params: withId('virementId'),
-    body: bodies.none,
-    toCommand: ({ params }) => ({ type: 'ApproveVirement', virementId: params.virementId ?? '' }),
+    body: noBody,
+    toCommand: ({ params }) => ({ type: 'ApproveVirement', virementId: params.virementId }),
   }),
   ledgerWrite({
     url: '/virements/:virementId/rejection',
     permission: 'approve',
+    operationId: 'rejectVirement',
     summary: 'Reject a virement',
+    description: 'Rejects a virement requested by someone else.',
     params: withId('virementId'),
-    body: bodies.none,
-    toCommand: ({ params }) => ({ type: 'RejectVirement', virementId: params.virementId ?? '' }),
+    body: noBody,
+    toCommand: ({ params }) => ({ type: 'RejectVirement', virementId: params.virementId }),
   }),
   ledgerWrite({
     url: '/spend',
     permission: 'record',
+    operationId: 'recordSpend',
     summary: 'Record spend against a scheme line',
+    description:
+      'Records an invoice against a scheme line; an overspend is recorded and flagged, never refused. iBCF spend names its purpose.',
     body: bodies.recordSpend,
     toCommand: ({ body }) => ({ type: 'RecordSpend', ...body }),
   }),
   ledgerWrite({
     url: '/spend/:spendId/reversal',
     permission: 'record',
+    operationId: 'reverseSpend',
     summary: 'Reverse a spend, once, with a reason',
+    description: 'Cancels a mistaken spend in full, once, with the reason an auditor will read.',
     params: withId('spendId'),
     body: bodies.reverseSpend,
-    toCommand: ({ params, body }) => ({
-      type: 'ReverseSpend',
-      spendId: params.spendId ?? '',
-      ...body,
-    }),
+    toCommand: ({ params, body }) => ({ type: 'ReverseSpend', spendId: params.spendId, ...body }),
   }),
   ledgerWrite({
     url: '/forecasts',
     permission: 'record',
+    operationId: 'updateForecast',
     summary: 'Update a scheme line’s forecast outturn for a quarter',
+    description:
+      'Gives a line’s forecast outturn as seen in a quarter; the same figure again changes nothing.',
     body: bodies.forecast,
     toCommand: ({ body }) => ({ type: 'UpdateForecast', ...body }),
   }),
   ledgerWrite({
     url: '/savings',
     permission: 'record',
+    operationId: 'planSaving',
     summary: 'Plan a saving',
+    description: 'Plans a saving on a scheme, cashable or not.',
     body: bodies.planSaving,
     toCommand: ({ body }) => ({ type: 'PlanSaving', ...body }),
   }),
   ledgerWrite({
     url: '/realised-savings',
     permission: 'record',
+    operationId: 'recordRealisedSaving',
     summary: 'Record a realised saving with its evidence',
+    description: 'Records a saving realised in a quarter, with its evidence.',
     body: bodies.realiseSaving,
     toCommand: ({ body }) => ({ type: 'RecordRealisedSaving', ...body }),
   }),
   ledgerWrite({
     url: '/prior-period-adjustments',
     permission: 'record',
+    operationId: 'postPriorPeriodAdjustment',
     summary: 'Correct a closed quarter in the open one',
+    description:
+      'Posts a correction of a closed quarter into the open quarter, naming the quarter it corrects.',
     body: bodies.priorPeriodAdjustment,
     toCommand: ({ body }) => ({ type: 'PostPriorPeriodAdjustment', ...body }),
   }),
   ledgerWrite({
     url: '/quarters/:quarter/close-request',
     permission: 'record',
+    operationId: 'requestQuarterClose',
     summary: 'Request closing a quarter on its current position',
+    description:
+      'Asks to close the next quarter on its position as it stands; the ledger computes the position and its digest.',
     params: quarterParams,
-    body: bodies.none,
-    toCommand: (call) => closeCommand(call, 'RequestQuarterClose'),
+    body: noBody,
+    toCommand: ({ params }) => ({ type: 'RequestQuarterClose', quarter: params.quarter }),
   }),
   ledgerWrite({
     url: '/quarters/:quarter/close-approval',
     permission: 'approve',
+    operationId: 'approveQuarterClose',
     summary: 'Approve closing a quarter (another person than the requester)',
+    description:
+      'Signs off the quarter: the position recomputed now must be the one the requester saw.',
     params: quarterParams,
-    body: bodies.none,
-    toCommand: (call) => closeCommand(call, 'ApproveQuarterClose'),
+    body: noBody,
+    toCommand: ({ params }) => ({ type: 'ApproveQuarterClose', quarter: params.quarter }),
   }),
   ledgerWrite({
     url: '/outturn',
     permission: 'approve',
+    operationId: 'determineYearEndOutturn',
     summary: 'Determine the year-end outturn',
-    body: bodies.none,
+    description:
+      'Determines the year’s outturn per funding stream once all four quarters are closed.',
+    body: noBody,
     toCommand: () => ({ type: 'DetermineYearEndOutturn' }),
   }),
   ledgerWrite({
     url: '/risk-share',
     permission: 'approve',
+    operationId: 'applyRiskShare',
     summary: 'Apply the year-end risk share',
-    body: bodies.none,
+    description:
+      'Shares the year’s net over- or underspend between the partners under the agreed terms, to the penny.',
+    body: noBody,
     toCommand: () => ({ type: 'ApplyRiskShare' }),
   }),
 ];

@@ -1,65 +1,56 @@
-import { z } from 'zod';
-import type { PoolCommand } from '../../commands/pool/pool-decider.ts';
-import { code } from '../../events/catalogue/index.ts';
-import { problem, problemSchema } from '../problems.ts';
+import type { z } from 'zod';
+import type { CommandInput } from '../../commands/write-face.ts';
+import type { Permission } from '../permissions.ts';
+import { problem } from '../problems.ts';
 import { type Call, type RouteSpec, route, runCommand } from '../route-kit.ts';
-import { bodies, commandAccepted, poolParams } from '../schemas.ts';
+import { commandResponses, noBody } from './command-schemas.ts';
+import { poolParams, schemeParams } from './path-schemas.ts';
+import {
+  amendScheme,
+  joinPartner,
+  openYear,
+  registerPool,
+  registerScheme,
+  riskShareTerms,
+} from './pool-schemas.ts';
 
 /** Pool set-up and schemes: the pool's own stream. */
-const commandResponses = {
-  200: commandAccepted,
-  201: commandAccepted,
-  default: problemSchema,
-} as never;
-
-type PoolCommandInput = PoolCommand extends infer Command
-  ? Command extends PoolCommand
-    ? Omit<Command, 'actor' | 'poolId'>
-    : never
-  : never;
-
 function poolWrite<Params extends { poolId: string }, Body>(spec: {
   url: string;
-  permission: 'set-up' | 'record' | 'approve';
+  permission: Permission;
+  operationId: string;
   summary: string;
+  description: string;
   params: z.ZodType<Params>;
   body: z.ZodType<Body>;
-  toCommand: (call: Call<Params, unknown, Body>) => PoolCommandInput;
+  toCommand: (call: Call<Params, unknown, Body>) => CommandInput;
 }): RouteSpec {
   return route<Params, unknown, Body>({
     method: 'POST',
     url: spec.url,
     permission: spec.permission,
     scope: 'pool',
+    operationId: spec.operationId,
     summary: spec.summary,
+    description: spec.description,
     tags: ['pool set-up'],
     schema: { params: spec.params, body: spec.body, response: commandResponses },
-    handle: (call) =>
-      runCommand(call, 'pool', (metadata, expectedVersion) =>
-        call.deps.service.pool(
-          {
-            ...spec.toCommand(call),
-            actor: { id: call.caller.userId, role: call.caller.role },
-            poolId: call.params.poolId,
-          } as PoolCommand,
-          metadata,
-          expectedVersion,
-        ),
-      ),
+    handle: (call) => runCommand(call, 'pool', spec.toCommand(call)),
   });
 }
 
-const schemeParams = z.strictObject({ poolId: code, schemeId: code });
-
 export const poolRoutes: RouteSpec[] = [
-  route<unknown, unknown, z.infer<typeof bodies.registerPool>>({
+  route<unknown, unknown, z.infer<typeof registerPool>>({
     method: 'POST',
     url: '/pools',
     permission: 'set-up',
     scope: 'none',
+    operationId: 'registerPool',
     summary: 'Register a pool with its host partner',
+    description:
+      'Registers a pooled fund under its section 75 agreement, with the partner that hosts it. The pool id must be within your scope.',
     tags: ['pool set-up'],
-    schema: { body: bodies.registerPool, response: commandResponses },
+    schema: { body: registerPool, response: commandResponses },
     handle: async (call) => {
       const scope = call.caller.pools;
       if (scope !== '*' && !scope.includes(call.body.poolId)) {
@@ -68,35 +59,30 @@ export const poolRoutes: RouteSpec[] = [
           value: call.body.poolId,
         });
       }
-      return runCommand(call, 'pool', (metadata, expectedVersion) =>
-        call.deps.service.pool(
-          {
-            type: 'RegisterPool',
-            actor: { id: call.caller.userId, role: call.caller.role },
-            ...call.body,
-          },
-          metadata,
-          expectedVersion,
-        ),
-      );
+      return runCommand(call, 'pool', { type: 'RegisterPool', ...call.body });
     },
   }),
   poolWrite({
     url: '/pools/:poolId/partners',
     permission: 'set-up',
+    operationId: 'joinPartner',
     summary: 'Let a partner join the pool',
+    description: 'A council, CCG or other body joins the pool as a partner.',
     params: poolParams,
-    body: bodies.joinPartner,
-    toCommand: ({ body }) => ({ type: 'JoinPartner', ...body }),
+    body: joinPartner,
+    toCommand: ({ params, body }) => ({ type: 'JoinPartner', poolId: params.poolId, ...body }),
   }),
   poolWrite({
     url: '/pools/:poolId/risk-share-terms',
     permission: 'approve',
+    operationId: 'agreeRiskShareTerms',
     summary: 'Agree the risk-share terms',
+    description: 'Records how an over- or underspend is shared between the partners at year end.',
     params: poolParams,
-    body: bodies.riskShareTerms,
-    toCommand: ({ body }) => ({
+    body: riskShareTerms,
+    toCommand: ({ params, body }) => ({
       type: 'AgreeRiskShareTerms',
+      poolId: params.poolId,
       basis: body.basis,
       fixedShares: body.fixedShares,
     }),
@@ -104,11 +90,15 @@ export const poolRoutes: RouteSpec[] = [
   poolWrite({
     url: '/pools/:poolId/years',
     permission: 'set-up',
+    operationId: 'openFinancialYear',
     summary: 'Open a financial year with its reference lists',
+    description:
+      'Opens a financial year (April to March) with the national reference lists of its plan cycle: funding streams, scheme types, areas of spend, commissioners, providers.',
     params: poolParams,
-    body: bodies.openYear,
-    toCommand: ({ body }) => ({
+    body: openYear,
+    toCommand: ({ params, body }) => ({
       type: 'OpenFinancialYear',
+      poolId: params.poolId,
       year: body.year,
       referenceData: body.referenceData,
     }),
@@ -116,22 +106,27 @@ export const poolRoutes: RouteSpec[] = [
   poolWrite({
     url: '/pools/:poolId/schemes',
     permission: 'record',
+    operationId: 'registerScheme',
     summary: 'Register a scheme in the template’s columns',
+    description: 'Registers a scheme with the columns of the NHS England expenditure plan.',
     params: poolParams,
-    body: bodies.registerScheme,
-    toCommand: ({ body }) => {
+    body: registerScheme,
+    toCommand: ({ params, body }) => {
       const { schemeId, ...columns } = body;
-      return { type: 'RegisterScheme', schemeId, columns };
+      return { type: 'RegisterScheme', poolId: params.poolId, schemeId, columns };
     },
   }),
   poolWrite({
     url: '/pools/:poolId/schemes/:schemeId/amendments',
     permission: 'record',
+    operationId: 'amendScheme',
     summary: 'Amend a scheme’s columns',
+    description: 'Changes some of a scheme’s columns; those left out stay as they are.',
     params: schemeParams,
-    body: bodies.amendScheme,
+    body: amendScheme,
     toCommand: ({ params, body }) => ({
       type: 'AmendScheme',
+      poolId: params.poolId,
       schemeId: params.schemeId,
       changes: body.changes,
     }),
@@ -139,9 +134,16 @@ export const poolRoutes: RouteSpec[] = [
   poolWrite({
     url: '/pools/:poolId/schemes/:schemeId/withdrawal',
     permission: 'record',
+    operationId: 'withdrawScheme',
     summary: 'Withdraw a scheme: it takes no new budget or spend',
+    description:
+      'A withdrawn scheme keeps its history and still shows in reports, but takes no new budget or spend.',
     params: schemeParams,
-    body: bodies.none,
-    toCommand: ({ params }) => ({ type: 'WithdrawScheme', schemeId: params.schemeId }),
+    body: noBody,
+    toCommand: ({ params }) => ({
+      type: 'WithdrawScheme',
+      poolId: params.poolId,
+      schemeId: params.schemeId,
+    }),
   }),
 ];

@@ -3,7 +3,6 @@ import {
   allProblemCodes,
   isProblemCode,
   problem,
-  problemSchema,
   problemStatus,
   problemTitle,
 } from '../problems.ts';
@@ -16,7 +15,9 @@ export const serviceRoutes: RouteSpec[] = [
     url: '/health/live',
     permission: 'public',
     scope: 'none',
+    operationId: 'getLiveness',
     summary: 'The process is up',
+    description: 'Answers while the process runs: for a supervisor deciding whether to restart it.',
     tags: ['health'],
     schema: { response: { 200: z.object({ status: z.literal('live') }) } },
     handle: async () => ({ status: 200, body: { status: 'live' } }),
@@ -26,7 +27,10 @@ export const serviceRoutes: RouteSpec[] = [
     url: '/health/ready',
     permission: 'public',
     scope: 'none',
+    operationId: 'getReadiness',
     summary: 'The event store answers and the read model is caught up',
+    description:
+      'Ready while the event store answers and the read model is at most the configured number of events behind the log; 503 otherwise.',
     tags: ['health'],
     schema: {
       response: {
@@ -36,13 +40,12 @@ export const serviceRoutes: RouteSpec[] = [
           checkpoint: z.int(),
           lag: z.int(),
         }),
-        default: problemSchema,
-      } as never,
+      },
     },
     handle: async ({ deps }) => {
       let position: { head: number; checkpoint: number; lag: number };
       try {
-        position = await deps.readModel.behind(deps.config.readyMaxLag);
+        position = await deps.readFace.behind(deps.config.readyMaxLag);
       } catch {
         return problem('not-ready', 'the event store does not answer');
       }
@@ -61,14 +64,13 @@ export const serviceRoutes: RouteSpec[] = [
     url: '/problems/:code',
     permission: 'public',
     scope: 'none',
+    operationId: 'getProblemType',
     summary: 'What a problem type means',
+    description: 'The title and HTTP status of a problem type named in a problem’s `type`.',
     tags: ['health'],
     schema: {
       params: z.strictObject({ code: z.string().max(100) }),
-      response: {
-        200: z.object({ type: z.string(), title: z.string(), status: z.int() }),
-        default: problemSchema,
-      } as never,
+      response: { 200: z.object({ type: z.string(), title: z.string(), status: z.int() }) },
     },
     handle: async ({ params }) => {
       if (!isProblemCode(params.code))

@@ -1,24 +1,19 @@
 import { z } from 'zod';
-import { accessDecider } from '../../commands/access/access-decider.ts';
-import { ACCESS_STREAM_ID, type AccessEvent, factId } from '../../events/catalogue/index.ts';
-import { STORE_LIMITS } from '../../events/store/port.ts';
-import { problem, problemSchema } from '../problems.ts';
+import { factId } from '../../events/catalogue/index.ts';
+import { problem } from '../problems.ts';
 import {
-  type ApiDependencies,
+  executeCommand,
   type Outcome,
   type RouteSpec,
   route,
   runCommand,
+  writeReply,
 } from '../route-kit.ts';
-import { asAtQuery, bodies, commandAccepted, tokenIssued, userView } from '../schemas.ts';
-import { newToken } from '../tokens.ts';
+import { commandResponses, noBody } from './command-schemas.ts';
+import { asAtQuery } from './report-schemas.ts';
+import { issueToken, registerUser, tokenIssued, userView } from './user-schemas.ts';
 
 /** Users and tokens, recorded as events of the access stream. */
-const commandResponses = {
-  200: commandAccepted,
-  201: commandAccepted,
-  default: problemSchema,
-} as never;
 const userParams = z.strictObject({ userId: factId });
 const tokenParams = z.strictObject({ userId: factId, tokenId: z.string().regex(/^[0-9a-f]{16}$/) });
 const tags = ['users'];
@@ -29,18 +24,14 @@ export const userRoutes: RouteSpec[] = [
     url: '/users',
     permission: 'administer-users',
     scope: 'none',
-    summary:
-      'Users, their roles, pool scopes and tokens (never the tokens themselves); as at a moment, as they were then',
+    operationId: 'listUsers',
+    summary: 'Users, their roles, pool scopes and token ids',
+    description:
+      'Users with their roles, pool scopes and tokens (never the tokens themselves); as at a moment, as they were then.',
     tags,
-    schema: {
-      querystring: asAtQuery,
-      response: { 200: z.object({ users: z.array(userView) }), default: problemSchema } as never,
-    },
+    schema: { querystring: asAtQuery, response: { 200: z.object({ users: z.array(userView) }) } },
     handle: async ({ deps, query }) => {
-      const state =
-        query.asAt === undefined
-          ? (await deps.service.accessState()).state
-          : await accessAsAt(deps, query.asAt);
+      const state = await deps.readFace.users(query.asAt);
       const users = [...state.users.values()].map((user) => ({
         userId: user.userId,
         name: user.name,
@@ -56,86 +47,57 @@ export const userRoutes: RouteSpec[] = [
       return { status: 200, body: { users } };
     },
   }),
-  route<unknown, unknown, z.infer<typeof bodies.registerUser>>({
+  route<unknown, unknown, z.infer<typeof registerUser>>({
     method: 'POST',
     url: '/users',
     permission: 'administer-users',
     scope: 'none',
+    operationId: 'registerUser',
     summary: 'Register a user with a role and the pools they may act on',
+    description: 'Registers a person or machine with one role and a pool scope (a list, or *).',
     tags,
-    schema: { body: bodies.registerUser, response: commandResponses },
-    handle: (call) =>
-      runCommand(call, 'access', (metadata) =>
-        call.deps.service.access(
-          {
-            type: 'RegisterUser',
-            actor: { id: call.caller.userId, role: call.caller.role },
-            ...call.body,
-          },
-          metadata,
-        ),
-      ),
+    schema: { body: registerUser, response: commandResponses },
+    handle: (call) => runCommand(call, 'access', { type: 'RegisterUser', ...call.body }),
   }),
   route<z.infer<typeof userParams>, unknown, unknown>({
     method: 'POST',
     url: '/users/:userId/deactivation',
     permission: 'administer-users',
     scope: 'none',
+    operationId: 'deactivateUser',
     summary: 'Deactivate a user: none of their tokens works any more',
+    description: 'Deactivates a user; their tokens stop working at once.',
     tags,
-    schema: { params: userParams, body: bodies.none, response: commandResponses },
+    schema: { params: userParams, body: noBody, response: commandResponses },
     handle: (call) =>
-      runCommand(call, 'access', (metadata) =>
-        call.deps.service.access(
-          {
-            type: 'DeactivateUser',
-            actor: { id: call.caller.userId, role: call.caller.role },
-            userId: call.params.userId,
-          },
-          metadata,
-        ),
-      ),
+      runCommand(call, 'access', { type: 'DeactivateUser', userId: call.params.userId }),
   }),
-  route<z.infer<typeof userParams>, unknown, z.infer<typeof bodies.issueToken>>({
+  route<z.infer<typeof userParams>, unknown, z.infer<typeof issueToken>>({
     method: 'POST',
     url: '/users/:userId/tokens',
     permission: 'administer-users',
     scope: 'none',
+    operationId: 'issueToken',
     summary: 'Issue a bearer token; it is shown in this answer only',
+    description:
+      'Issues a bearer token for the user. Only its hash is kept, so the token is in this answer only; a retry under the same key cannot show it again.',
     tags,
-    schema: {
-      params: userParams,
-      body: bodies.issueToken,
-      response: { 201: tokenIssued, default: problemSchema } as never,
-    },
+    schema: { params: userParams, body: issueToken, response: { 201: tokenIssued } },
     handle: async (call): Promise<Outcome> => {
-      // A token is shown once: a repeated request under the same key cannot show it again, so
-      // it is refused as a reuse rather than replayed.
-      const token = newToken();
-      const outcome = await runCommand(call, 'access', (metadata) =>
-        call.deps.service.access(
-          {
-            type: 'IssueToken',
-            actor: { id: call.caller.userId, role: call.caller.role },
-            userId: call.params.userId,
-            tokenId: token.tokenId,
-            secretHash: token.secretHash,
-            label: call.body.label,
-          },
-          metadata,
-        ),
-      );
-      if (!('body' in outcome)) return outcome;
-      if (outcome.headers?.['idempotent-replayed'] === 'true') {
+      const outcome = await executeCommand(call, 'access', {
+        type: 'IssueToken',
+        userId: call.params.userId,
+        label: call.body.label,
+      });
+      if (!('kind' in outcome)) return outcome;
+      if (outcome.kind !== 'recorded') return writeReply(outcome);
+      if (outcome.token === undefined) {
         return problem(
           'duplicate-id',
           'this request already issued a token, which is shown once only; issue a new one with a new Idempotency-Key',
         );
       }
-      return {
-        status: 201,
-        body: { userId: call.params.userId, tokenId: token.tokenId, token: token.token },
-      };
+      return { status: 201, body: { userId: call.params.userId, ...outcome.token } };
     },
   }),
   route<z.infer<typeof tokenParams>, unknown, unknown>({
@@ -143,37 +105,16 @@ export const userRoutes: RouteSpec[] = [
     url: '/users/:userId/tokens/:tokenId/revocation',
     permission: 'administer-users',
     scope: 'none',
+    operationId: 'revokeToken',
     summary: 'Revoke a token',
+    description: 'Revokes one of a user’s tokens; it stops working at once.',
     tags,
-    schema: { params: tokenParams, body: bodies.none, response: commandResponses },
+    schema: { params: tokenParams, body: noBody, response: commandResponses },
     handle: (call) =>
-      runCommand(call, 'access', (metadata) =>
-        call.deps.service.access(
-          {
-            type: 'RevokeToken',
-            actor: { id: call.caller.userId, role: call.caller.role },
-            userId: call.params.userId,
-            tokenId: call.params.tokenId,
-          },
-          metadata,
-        ),
-      ),
+      runCommand(call, 'access', {
+        type: 'RevokeToken',
+        userId: call.params.userId,
+        tokenId: call.params.tokenId,
+      }),
   }),
 ];
-
-/** The access stream folded by the same decider, over the events recorded up to `asAt`. */
-async function accessAsAt(deps: ApiDependencies, asAt: string) {
-  let state = accessDecider.initialState();
-  for (let fromVersion = 1; ; ) {
-    const events = await deps.store.readStream(ACCESS_STREAM_ID, {
-      fromVersion,
-      limit: STORE_LIMITS.maxPageSize,
-    });
-    for (const event of events) {
-      if (event.metadata.recordedAt <= asAt)
-        state = accessDecider.evolve(state, event as unknown as AccessEvent);
-    }
-    if (events.length < STORE_LIMITS.maxPageSize) return state;
-    fromVersion = (events.at(-1)?.streamVersion ?? fromVersion) + 1;
-  }
-}

@@ -1,4 +1,8 @@
 import type { AccessEvent, UserRole } from '../../events/catalogue/index.ts';
+import { type AccessState, evolveAccess, initialAccessState } from '../../rules/access-register.ts';
+
+export type { AccessState, AccessUser } from '../../rules/access-register.ts';
+
 import { accept, type Decider, type Decision, refuse } from '../decider.ts';
 import { type Actor, refusal } from '../refusals.ts';
 
@@ -26,49 +30,9 @@ export type AccessCommand =
     }
   | { type: 'RevokeToken'; actor: Actor; userId: string; tokenId: string };
 
-export interface AccessUser {
-  userId: string;
-  name: string;
-  role: UserRole;
-  pools: '*' | string[];
-  active: boolean;
-  tokens: Map<string, { secretHash: string; label: string; revoked: boolean }>;
-}
-
-export interface AccessState {
-  users: Map<string, AccessUser>;
-  /** token id -> user id, for authenticating a request. */
-  tokenOwners: Map<string, string>;
-}
-
 export const accessDecider: Decider<AccessCommand, AccessState, AccessEvent> = {
-  initialState: () => ({ users: new Map(), tokenOwners: new Map() }),
-  evolve(state, event) {
-    switch (event.type) {
-      case 'UserRegistered.v1':
-        state.users.set(event.data.userId, { ...event.data, active: true, tokens: new Map() });
-        break;
-      case 'UserDeactivated.v1': {
-        const user = state.users.get(event.data.userId);
-        if (user !== undefined) user.active = false;
-        break;
-      }
-      case 'TokenIssued.v1':
-        state.users.get(event.data.userId)?.tokens.set(event.data.tokenId, {
-          secretHash: event.data.secretHash,
-          label: event.data.label,
-          revoked: false,
-        });
-        state.tokenOwners.set(event.data.tokenId, event.data.userId);
-        break;
-      case 'TokenRevoked.v1': {
-        const token = state.users.get(event.data.userId)?.tokens.get(event.data.tokenId);
-        if (token !== undefined) token.revoked = true;
-        break;
-      }
-    }
-    return state;
-  },
+  initialState: initialAccessState,
+  evolve: evolveAccess,
   decide(command, state): Decision<AccessEvent> {
     const user = state.users.get(command.userId);
     if (command.type === 'RegisterUser') {

@@ -1,13 +1,13 @@
 import type { Money } from '#money';
 import type { LedgerEvent } from '../../events/catalogue/index.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
+import { checkScheme } from '../pool/pool-state.ts';
 import { refusal } from '../refusals.ts';
 import {
   checkCapitalUse,
   checkFundingStream,
   checkLineExists,
   checkNewId,
-  checkScheme,
   isRefusal,
   parseAmount,
   pendingRequest,

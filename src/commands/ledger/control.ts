@@ -1,5 +1,6 @@
 import { Money } from '#money';
-import { type LedgerEvent, riskShareAllocations } from '../../events/catalogue/index.ts';
+import type { LedgerEvent } from '../../events/catalogue/index.ts';
+import { riskShareAllocations } from '../../rules/risk-share.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
 import { refusal } from '../refusals.ts';
 import { checkApprover, referenceDataOf } from './ledger-checks.ts';

@@ -6,7 +6,7 @@ import {
   type ReferenceData,
 } from '../../events/catalogue/index.ts';
 import type { DomainError } from '../decider.ts';
-import type { PoolState } from '../pool/pool-decider.ts';
+import type { PoolState } from '../pool/pool-state.ts';
 import { refusal } from '../refusals.ts';
 import type { LedgerCommand } from './ledger-commands.ts';
 import { isClosed, type LedgerState, lineKey, openQuarter } from './ledger-state.ts';
@@ -85,27 +85,6 @@ export function checkPartner(
     field,
     partnerId,
   );
-}
-
-/** The scheme is registered and, unless withdrawn schemes are allowed, still active. */
-export function checkScheme(
-  pool: PoolState,
-  schemeId: string,
-  field = 'schemeId',
-  allowWithdrawn = false,
-): DomainError | undefined {
-  const scheme = pool.schemes.get(schemeId);
-  if (scheme === undefined)
-    return refusal('scheme-unknown', `scheme "${schemeId}" is not registered`, field, schemeId);
-  if (scheme.withdrawn && !allowWithdrawn) {
-    return refusal(
-      'scheme-withdrawn',
-      `scheme "${schemeId}" has been withdrawn and takes no new budget or spend`,
-      field,
-      schemeId,
-    );
-  }
-  return undefined;
 }
 
 /** A scheme line exists once funds have been allocated to it (rule 6). */

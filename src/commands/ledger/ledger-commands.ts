@@ -1,5 +1,5 @@
 import type { Quarter } from '../../events/catalogue/index.ts';
-import type { PoolState } from '../pool/pool-decider.ts';
+import type { PoolState } from '../pool/pool-state.ts';
 import type { Actor } from '../refusals.ts';
 
 /**

@@ -15,7 +15,8 @@ import {
 } from './control.ts';
 import { checkLedgerContext } from './ledger-checks.ts';
 import type { LedgerCommand } from './ledger-commands.ts';
-import { evolveLedger, initialLedgerState, type LedgerState } from './ledger-state.ts';
+import { evolveLedger } from './ledger-evolve.ts';
+import { initialLedgerState, type LedgerState } from './ledger-state.ts';
 import {
   approveContributionVariation,
   planContribution,

@@ -1,5 +1,6 @@
 import type { IbcfPurpose, LedgerEvent } from '../../events/catalogue/index.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
+import { checkScheme } from '../pool/pool-state.ts';
 import { refusal } from '../refusals.ts';
 import {
   checkDateInQuarter,
@@ -8,7 +9,6 @@ import {
   checkLineExists,
   checkNewId,
   checkQuarterOpen,
-  checkScheme,
   isRefusal,
   parseAmount,
   postingQuarter,

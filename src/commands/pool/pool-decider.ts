@@ -2,8 +2,22 @@ import { Money } from '#money';
 import { canonicalJson } from '../../events/canonical-json.ts';
 import type { PoolEvent, ReferenceData, SchemeColumns } from '../../events/catalogue/index.ts';
 import { accept, type Decider, type Decision, refuse } from '../decider.ts';
-import { checkScheme } from '../ledger/ledger-checks.ts';
 import { type Actor, refusal } from '../refusals.ts';
+import {
+  checkScheme,
+  evolvePool,
+  type FixedShares,
+  initialPoolState,
+  latestReferenceData,
+  mergeColumns,
+  type PartnerKind,
+  type PoolEventData,
+  type PoolState,
+  type RiskShareBasis,
+  type SchemeChanges,
+} from './pool-state.ts';
+
+export type { PoolState, SchemeChanges } from './pool-state.ts';
 
 /**
  * The pool: its registration, partners, risk-share terms, open financial years with their
@@ -51,74 +65,11 @@ export type PoolCommand =
   | { type: 'AmendScheme'; actor: Actor; poolId: string; schemeId: string; changes: SchemeChanges }
   | { type: 'WithdrawScheme'; actor: Actor; poolId: string; schemeId: string };
 
-/** Changed columns only; an absent (or undefined) column is left as it was. */
-export type SchemeChanges = { [Column in keyof SchemeColumns]?: SchemeColumns[Column] | undefined };
-
-type PoolEventData<Type extends PoolEvent['type']> = Extract<PoolEvent, { type: Type }>['data'];
-type PartnerKind = PoolEventData<'PartnerJoined.v1'>['kind'];
-type RiskShareBasis = PoolEventData<'RiskShareTermsAgreed.v1'>['basis'];
-type FixedShares = PoolEventData<'RiskShareTermsAgreed.v1'>['fixedShares'];
-
-export interface PoolState {
-  /** How many events the pool stream holds: a quarter close records it. */
-  version: number;
-  registration: PoolEventData<'PoolRegistered.v1'> | undefined;
-  partners: Map<string, { name: string; kind: PartnerKind }>;
-  riskShare: { basis: RiskShareBasis; fixedShares: FixedShares };
-  years: Map<string, ReferenceData>;
-  schemes: Map<string, SchemeColumns & { withdrawn: boolean }>;
-}
-
 export const poolDecider: Decider<PoolCommand, PoolState, PoolEvent> = {
-  initialState: () => ({
-    version: 0,
-    registration: undefined,
-    partners: new Map(),
-    riskShare: { basis: 'none', fixedShares: [] },
-    years: new Map(),
-    schemes: new Map(),
-  }),
+  initialState: initialPoolState,
   evolve: evolvePool,
   decide: decidePool,
 };
-
-function evolvePool(state: PoolState, event: PoolEvent): PoolState {
-  state.version += 1;
-  switch (event.type) {
-    case 'PoolRegistered.v1':
-      state.registration = event.data;
-      break;
-    case 'PartnerJoined.v1':
-      state.partners.set(event.data.partnerId, { name: event.data.name, kind: event.data.kind });
-      break;
-    case 'RiskShareTermsAgreed.v1':
-      state.riskShare = { basis: event.data.basis, fixedShares: event.data.fixedShares };
-      break;
-    case 'FinancialYearOpened.v1':
-      state.years.set(event.data.year, event.data.referenceData);
-      break;
-    case 'SchemeRegistered.v1': {
-      const { poolId: _pool, schemeId, ...columns } = event.data;
-      state.schemes.set(schemeId, { ...columns, withdrawn: false });
-      break;
-    }
-    case 'SchemeAmended.v1': {
-      const scheme = state.schemes.get(event.data.schemeId);
-      if (scheme !== undefined)
-        state.schemes.set(event.data.schemeId, {
-          ...mergeColumns(scheme, event.data.changes),
-          withdrawn: scheme.withdrawn,
-        });
-      break;
-    }
-    case 'SchemeWithdrawn.v1': {
-      const scheme = state.schemes.get(event.data.schemeId);
-      if (scheme !== undefined) scheme.withdrawn = true;
-      break;
-    }
-  }
-  return state;
-}
 
 function decidePool(command: PoolCommand, state: PoolState): Decision<PoolEvent> {
   if (command.type === 'RegisterPool') return registerPool(command, state);
@@ -358,12 +309,6 @@ function withdrawScheme(
   });
 }
 
-/** The latest open year's reference lists: the ones a scheme registered now must use. */
-export function latestReferenceData(state: PoolState): ReferenceData | undefined {
-  const latest = [...state.years.keys()].sort().at(-1);
-  return latest === undefined ? undefined : state.years.get(latest);
-}
-
 function checkSchemeColumns(columns: SchemeColumns, state: PoolState) {
   const reference = latestReferenceData(state);
   if (reference === undefined) {
@@ -419,13 +364,6 @@ function checkCommissionerSplit(columns: SchemeColumns) {
     );
   }
   return undefined;
-}
-
-/** The columns with the given changes applied; a change left out leaves its column as it was. */
-export function mergeColumns(columns: SchemeColumns, changes: SchemeChanges): SchemeColumns {
-  const merged: Record<string, unknown> = { ...columns };
-  for (const [key, value] of Object.entries(changes)) if (value !== undefined) merged[key] = value;
-  return merged as SchemeColumns;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

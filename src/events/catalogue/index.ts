@@ -11,7 +11,14 @@ export {
   type UserRole,
   userRole,
 } from './access-events.ts';
-export type { LedgerEvent, LedgerEventOf } from './ledger-events.ts';
+export {
+  LEDGER_EVENT_GROUPS,
+  type LedgerEvent,
+  type LedgerEventGroup,
+  type LedgerEventIn,
+  type LedgerEventOf,
+  ledgerEventGroup,
+} from './ledger-events.ts';
 export type { PoolEvent, ReferenceData, SchemeColumns } from './pool-events.ts';
 export * from './vocabulary.ts';
 
@@ -23,4 +30,3 @@ export const bcfCatalogue = new EventCatalogue({
   ...ledgerEventSchemas,
   ...accessEventSchemas,
 });
-export { type RiskShareFigures, riskShareAllocations } from './risk-share.ts';

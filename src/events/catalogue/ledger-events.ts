@@ -216,3 +216,58 @@ export type LedgerEvent = {
   [Type in keyof Schemas]: { type: Type; data: z.infer<Schemas[Type]> };
 }[keyof Schemas];
 export type LedgerEventOf<Type extends LedgerEvent['type']> = Extract<LedgerEvent, { type: Type }>;
+
+/**
+ * The ledger's events in four groups, the way the brief and the folds divide the work: money in
+ * (contributions, receipts, grants), budget (allocations, releases, virements), money out (spend,
+ * corrections, forecasts, savings) and control (closes, outturn, risk share). Every type is in
+ * exactly one group (checked by a test), so each fold handles one group.
+ */
+export const LEDGER_EVENT_GROUPS = {
+  moneyIn: [
+    'ContributionPlanned.v1',
+    'ContributionVariationRequested.v1',
+    'ContributionVaried.v1',
+    'ContributionVariationRejected.v1',
+    'ContributionReceived.v1',
+    'GrantAwardRecorded.v1',
+    'GrantInstalmentReceived.v1',
+  ],
+  budget: [
+    'FundsAllocated.v1',
+    'AllocationReleased.v1',
+    'VirementRequested.v1',
+    'VirementApproved.v1',
+    'VirementRejected.v1',
+  ],
+  moneyOut: [
+    'SpendRecorded.v1',
+    'SpendReversed.v1',
+    'PriorPeriodAdjustmentPosted.v1',
+    'ForecastUpdated.v1',
+    'SavingPlanned.v1',
+    'SavingRealised.v1',
+  ],
+  control: [
+    'QuarterCloseRequested.v1',
+    'QuarterClosed.v1',
+    'YearEndOutturnDetermined.v1',
+    'RiskShareApplied.v1',
+  ],
+} as const satisfies Record<string, readonly LedgerEvent['type'][]>;
+
+export type LedgerEventGroup = keyof typeof LEDGER_EVENT_GROUPS;
+export type LedgerEventIn<Group extends LedgerEventGroup> = LedgerEventOf<
+  (typeof LEDGER_EVENT_GROUPS)[Group][number]
+>;
+
+const GROUP_OF_TYPE: ReadonlyMap<string, LedgerEventGroup> = new Map(
+  Object.entries(LEDGER_EVENT_GROUPS).flatMap(([group, types]) =>
+    types.map((type) => [type, group as LedgerEventGroup] as const),
+  ),
+);
+
+/** The group of a ledger event type; undefined for a type that is not a ledger event's. */
+export function ledgerEventGroup(type: string): LedgerEventGroup | undefined {
+  return GROUP_OF_TYPE.get(type);
+}

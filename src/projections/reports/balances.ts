@@ -1,6 +1,7 @@
 import { Money } from '#money';
-import { riskShareAllocations } from '../../events/catalogue/index.ts';
-import type { PoolView, YearView } from '../pool-view.ts';
+import { riskShareAllocations } from '../../rules/risk-share.ts';
+import { own } from '../view/amounts.ts';
+import type { PoolView, YearView } from '../view/pool-view.ts';
 import {
   latestForecast,
   lineBudget,
@@ -90,7 +91,7 @@ export function poolBalances(
   yearId: string,
   thresholds: RagThresholds,
 ): Balances | undefined {
-  const year = view.years[yearId];
+  const year = own(view.years, yearId);
   if (year === undefined) return undefined;
   const lines = orderedLines(year).map(({ schemeId, fundingStream, figures }) => {
     const originalBudget = sumQuarters(figures.allocatedByQuarter);
@@ -147,7 +148,7 @@ function streamBalance(
   fundingStream: string,
   lines: readonly LineBalance[],
 ): StreamBalance {
-  const figures = year.streams[fundingStream] ?? {
+  const figures = own(year.streams, fundingStream) ?? {
     planned: '0.00',
     varied: '0.00',
     received: '0.00',
@@ -198,7 +199,7 @@ function partnerBalances(
 ): PartnerBalance[] {
   const contributions = new Map<string, Map<string, Money>>();
   const rows = view.partners.map((partner) => {
-    const byStream = year.contributions[partner.partnerId] ?? {};
+    const byStream = own(year.contributions, partner.partnerId) ?? {};
     const planned = Money.sum(
       Object.values(byStream).map((stream) => sumQuarters(stream.plannedByQuarter)),
     );

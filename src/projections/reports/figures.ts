@@ -1,6 +1,7 @@
 import { Money } from '#money';
 import { QUARTERS, type Quarter } from '../../events/catalogue/index.ts';
-import type { LineFigures, PoolView, QuarterAmounts, YearView } from '../pool-view.ts';
+import { own } from '../view/amounts.ts';
+import type { LineFigures, PoolView, QuarterAmounts, YearView } from '../view/pool-view.ts';
 
 /** Arithmetic the reports share: sums over quarters, a line's budget and forecast, RAG. */
 
@@ -90,19 +91,19 @@ export function orderedLines(
   return Object.keys(year.lines)
     .sort(compareSchemeIds)
     .flatMap((schemeId) => {
-      const byStream = year.lines[schemeId] ?? {};
+      const byStream = own(year.lines, schemeId) ?? {};
       return streams
-        .filter((fundingStream) => byStream[fundingStream] !== undefined)
+        .filter((fundingStream) => own(byStream, fundingStream) !== undefined)
         .map((fundingStream) => ({
           schemeId,
           fundingStream,
-          figures: byStream[fundingStream] as LineFigures,
+          figures: own(byStream, fundingStream) as LineFigures,
         }));
     });
 }
 
 export function schemeLabel(view: PoolView, schemeId: string) {
-  const scheme = view.schemes[schemeId];
+  const scheme = own(view.schemes, schemeId);
   return {
     schemeName: scheme?.name ?? '',
     schemeType: scheme?.schemeType ?? '',

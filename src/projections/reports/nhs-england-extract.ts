@@ -1,5 +1,6 @@
 import { Money } from '#money';
-import type { PoolView } from '../pool-view.ts';
+import { own } from '../view/amounts.ts';
+import type { PoolView } from '../view/pool-view.ts';
 import { poolBalances } from './balances.ts';
 import type { RagThresholds } from './figures.ts';
 
@@ -54,7 +55,7 @@ export function nhsEnglandExtract(
       actual: stream.spent,
     })),
     lines: balances.lines.map((line) => {
-      const scheme = view.schemes[line.schemeId];
+      const scheme = own(view.schemes, line.schemeId);
       return {
         'Scheme ID': line.schemeId,
         'Scheme Name': line.schemeName,

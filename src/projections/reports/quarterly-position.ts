@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Money } from '#money';
 import { canonicalJson } from '../../events/canonical-json.ts';
 import { QUARTERS, type Quarter } from '../../events/catalogue/index.ts';
-import type { CorrectionRecord, PoolView, YearView } from '../pool-view.ts';
+import { own } from '../view/amounts.ts';
+import type { CorrectionRecord, PoolView, YearView } from '../view/pool-view.ts';
 import {
   compareSchemeIds,
   latestForecast,
@@ -100,7 +101,7 @@ export function quarterlyReport(
   quarter: Quarter,
   thresholds: RagThresholds,
 ): QuarterlyReport | undefined {
-  const year = view.years[yearId];
+  const year = own(view.years, yearId);
   if (year === undefined) return undefined;
   const position = quarterlyPosition(view, year, quarter, thresholds);
   const control = year.quarters[quarter];
@@ -200,7 +201,7 @@ function quarterlyPosition(
       ...aggregate(lines.filter((line) => line.schemeType === schemeType)),
     })),
     partners: view.partners.map((partner) => {
-      const byStream = Object.values(year.contributions[partner.partnerId] ?? {});
+      const byStream = Object.values(own(year.contributions, partner.partnerId) ?? {});
       return {
         partnerId: partner.partnerId,
         name: partner.name,
@@ -223,7 +224,7 @@ function quarterlyPosition(
     ibcfByPurpose: Object.keys(year.ibcfByPurpose)
       .sort()
       .map((purpose) => {
-        const amounts = year.ibcfByPurpose[purpose] ?? {
+        const amounts = own(year.ibcfByPurpose, purpose) ?? {
           Q1: '0.00',
           Q2: '0.00',
           Q3: '0.00',
@@ -238,7 +239,7 @@ function quarterlyPosition(
     savings: Object.keys(year.savings)
       .sort(compareSchemeIds)
       .map((schemeId) => {
-        const saving = year.savings[schemeId] ?? {
+        const saving = own(year.savings, schemeId) ?? {
           planned: '0.00',
           cashablePlanned: '0.00',
           realisedByQuarter: { Q1: '0.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' },
@@ -273,7 +274,7 @@ function streamContributions(
 ): Money {
   return Money.sum(
     Object.values(year.contributions).map((byStream) => {
-      const figures = byStream[fundingStream];
+      const figures = own(byStream, fundingStream);
       return figures === undefined
         ? Money.zero
         : sumQuarters(figures.plannedByQuarter, quarters).plus(
@@ -290,7 +291,7 @@ function streamReceived(
 ): Money {
   return Money.sum(
     Object.values(year.contributions).map((byStream) => {
-      const figures = byStream[fundingStream];
+      const figures = own(byStream, fundingStream);
       return figures === undefined ? Money.zero : sumQuarters(figures.receivedByQuarter, quarters);
     }),
   );

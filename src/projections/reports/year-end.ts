@@ -1,5 +1,6 @@
 import { Money } from '#money';
-import type { PoolView } from '../pool-view.ts';
+import { own } from '../view/amounts.ts';
+import type { PoolView } from '../view/pool-view.ts';
 import { poolBalances } from './balances.ts';
 import { compareSchemeIds, type RagThresholds } from './figures.ts';
 
@@ -54,16 +55,16 @@ export function yearEndStatement(
   yearId: string,
   thresholds: RagThresholds,
 ): YearEndStatement | undefined {
-  const year = view.years[yearId];
+  const year = own(view.years, yearId);
   const balances = poolBalances(view, yearId, thresholds);
   if (year === undefined || balances === undefined) return undefined;
   const sum = (values: readonly string[]) => Money.sum(values.map((value) => Money.parse(value)));
   const contributions = view.partners.map((partner) => {
-    const byStream = Object.entries(year.contributions[partner.partnerId] ?? {})
+    const byStream = Object.entries(own(year.contributions, partner.partnerId) ?? {})
       .map(([fundingStream]) => ({
         fundingStream,
         amount: balancesContribution(
-          year.contributions[partner.partnerId]?.[fundingStream],
+          own(own(year.contributions, partner.partnerId) ?? {}, fundingStream),
         ).toString(),
       }))
       .filter((entry) => !Money.parse(entry.amount).isZero());

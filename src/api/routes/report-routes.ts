@@ -1,0 +1,181 @@
+import type { z } from 'zod';
+import {
+  DOCUMENT_MEDIA_TYPES,
+  type DocumentFormat,
+  isDocumentKind,
+  renderReport,
+} from '../../documents/report-documents.ts';
+import type { Quarter } from '../../events/catalogue/index.ts';
+import type { ReportKind } from '../../projections/read-face.ts';
+import { type Call, foundReply, type Outcome, type RouteSpec, route } from '../route-kit.ts';
+import { poolParams, quarterParams, yearParams } from './path-schemas.ts';
+import { poolSummarySchema } from './pool-schemas.ts';
+import {
+  asAtQuery,
+  balances,
+  ibcfSplit,
+  nhsEnglandExtractSchema,
+  poolList,
+  quarterlyReport,
+  reportQuery,
+  savingsReport,
+  yearEndStatementSchema,
+} from './report-schemas.ts';
+
+/**
+ * Reads: the pools, a pool, and each report of a pool-year. Each takes an optional `asAt` and then
+ * answers from the events recorded up to that moment; without it, from the live read model. The
+ * ETag is the stream version the answer reflects. The four documents also download as CSV or XLSX.
+ */
+type ReportParams = { poolId: string; year: string; quarter?: Quarter };
+type ReportQuery = { asAt?: string | undefined; format?: DocumentFormat | 'json' | undefined };
+
+function reportRoute(spec: {
+  kind: ReportKind;
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  response: z.ZodType;
+}): RouteSpec {
+  const downloads = isDocumentKind(spec.kind);
+  return route<ReportParams, ReportQuery, unknown>({
+    method: 'GET',
+    url: `/pools/:poolId/years/:year${spec.path}`,
+    permission: 'read',
+    scope: 'pool',
+    operationId: spec.operationId,
+    summary: spec.summary,
+    description: spec.description,
+    tags: ['reports'],
+    downloads,
+    schema: {
+      params: (spec.kind === 'quarter' ? quarterParams : yearParams) as z.ZodType<ReportParams>,
+      querystring: (downloads ? reportQuery : asAtQuery) as z.ZodType<ReportQuery>,
+      response: { 200: spec.response },
+    },
+    handle: (call) => reportOutcome(spec.kind, call),
+  });
+}
+
+async function reportOutcome(
+  kind: ReportKind,
+  call: Call<ReportParams, ReportQuery, unknown>,
+): Promise<Outcome> {
+  const { poolId, year, quarter } = call.params;
+  const found = await call.deps.readFace.report({
+    kind,
+    poolId,
+    year,
+    ...(quarter === undefined ? {} : { quarter }),
+    ...(call.query.asAt === undefined ? {} : { asAt: call.query.asAt }),
+  });
+  const format = call.query.format ?? 'json';
+  if (!found.found || format === 'json' || !isDocumentKind(kind))
+    return foundReply(found, 'ledger');
+  const fileName = [poolId, year, quarter, DOCUMENT_FILE_NAMES[kind]]
+    .filter((part) => part !== undefined)
+    .join('-');
+  return {
+    status: 200,
+    body: await renderReport(kind, found.value as never, format),
+    headers: {
+      'content-type': DOCUMENT_MEDIA_TYPES[format],
+      'content-disposition': `attachment; filename="${fileName}.${format}"`,
+    },
+  };
+}
+
+/** How a download is named after its pool, year (and quarter) and report. */
+const DOCUMENT_FILE_NAMES = {
+  balances: 'balances',
+  quarter: 'position',
+  'year-end': 'year-end-statement',
+  extract: 'nhs-england-extract',
+} as const;
+
+export const reportRoutes: RouteSpec[] = [
+  route<unknown, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools',
+    permission: 'read',
+    scope: 'none',
+    operationId: 'listPools',
+    summary: 'The pools in your scope',
+    description: 'The pools your scope covers; as at a moment, those registered by then.',
+    tags: ['reports'],
+    schema: {
+      querystring: asAtQuery,
+      response: { 200: poolList },
+    },
+    handle: async ({ deps, caller, query }) => ({
+      status: 200,
+      body: { pools: await deps.readFace.pools(caller.pools, query.asAt) },
+    }),
+  }),
+  route<z.infer<typeof poolParams>, z.infer<typeof asAtQuery>, unknown>({
+    method: 'GET',
+    url: '/pools/:poolId',
+    permission: 'read',
+    scope: 'pool',
+    operationId: 'getPool',
+    summary: 'A pool: partners, schemes, risk-share terms and years',
+    description: 'The pool as registered, with its partners, schemes, risk-share terms and years.',
+    tags: ['reports'],
+    schema: { params: poolParams, querystring: asAtQuery, response: { 200: poolSummarySchema } },
+    handle: async ({ deps, params, query }) =>
+      foundReply(await deps.readFace.pool(params.poolId, query.asAt), 'pool'),
+  }),
+  reportRoute({
+    kind: 'balances',
+    path: '/balances',
+    operationId: 'getBalances',
+    summary: 'Pooled-budget balances: per stream, scheme line and partner',
+    description:
+      'Per funding stream: contributions, received, allocated, unallocated, spent. Per scheme line: budget, spend by quarter, forecast, variance and RAG. Per partner: contributions and risk-share exposure.',
+    response: balances,
+  }),
+  reportRoute({
+    kind: 'quarter',
+    path: '/quarters/:quarter',
+    operationId: 'getQuarterlyPosition',
+    summary: 'The quarterly position for the CFO group, with its digest',
+    description:
+      'The year to the end of the quarter and what moved in it, with the digest a close signs off and the corrections posted since.',
+    response: quarterlyReport,
+  }),
+  reportRoute({
+    kind: 'ibcf',
+    path: '/ibcf',
+    operationId: 'getIbcfSplit',
+    summary: 'iBCF spend by purpose and quarter',
+    description: 'iBCF spend split by the three purposes the grant may be spent on, per quarter.',
+    response: ibcfSplit,
+  }),
+  reportRoute({
+    kind: 'savings',
+    path: '/savings',
+    operationId: 'getSavings',
+    summary: 'Savings planned against realised, per scheme',
+    description: 'Per scheme: savings planned (and cashable), realised by quarter, and unrealised.',
+    response: savingsReport,
+  }),
+  reportRoute({
+    kind: 'year-end',
+    path: '/year-end-statement',
+    operationId: 'getYearEndStatement',
+    summary: 'The year-end pooled fund statement',
+    description:
+      'Contributions, expenditure by scheme, scheme type and stream, the net position, the risk share and what is carried forward.',
+    response: yearEndStatementSchema,
+  }),
+  reportRoute({
+    kind: 'extract',
+    path: '/nhs-england-extract',
+    operationId: 'getNhsEnglandExtract',
+    summary: 'The NHS England return extract',
+    description:
+      'Income and expenditure per funding source, and the expenditure lines in the planning template’s columns.',
+    response: nhsEnglandExtractSchema,
+  }),
+];

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { factId, name, poolScope, userRole } from '../../events/catalogue/index.ts';
+
+/** Request and answer schemas of the user routes. */
+export const registerUser = z.strictObject({
+  userId: factId,
+  name,
+  role: userRole,
+  pools: poolScope,
+});
+export const issueToken = z.strictObject({ label: name });
+
+export const userView = z.object({
+  userId: z.string(),
+  name: z.string(),
+  role: userRole,
+  pools: poolScope,
+  active: z.boolean(),
+  tokens: z.array(z.object({ tokenId: z.string(), label: z.string(), revoked: z.boolean() })),
+});
+
+export const tokenIssued = z.object({
+  userId: z.string(),
+  tokenId: z.string(),
+  token: z.string().describe('Shown once: only its hash is kept'),
+});

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { LedgerConfig } from '../../config.ts';
+import { serve } from '../../main.ts';
+import { print } from '../cli-kit.ts';
+import { loadDemo } from '../demo/load-demo.ts';
+import { Progress } from '../progress.ts';
+
+export function demoCommand(program: Command, config: LedgerConfig): void {
+  program
+    .command('demo')
+    .description(
+      'load a demonstration ledger (the demo plan, a year of spend, two closed quarters) into a fresh store and serve it',
+    )
+    .option('--no-serve', 'load the demonstration ledger and stop')
+    .action(async (options: { serve: boolean }) => {
+      const demoConfig = { ...config, dataDirectory: join(config.dataDirectory, 'demo') };
+      const progress = new Progress('loading the demo ledger', 1);
+      const demo = await loadDemo(demoConfig);
+      progress.done(1);
+      const base = `http://${config.host}:${config.port}`;
+      print(
+        [
+          `Demo ledger in ${demoConfig.dataDirectory}: ${demo.events} events, ${demo.spendLines} spend lines, Q1 and Q2 2017-18 closed.`,
+          'Tokens, one per role (shown only now):',
+          ...Object.entries(demo.tokens).map(([user, token]) => `  ${user.padEnd(11)} ${token}`),
+          'Open:',
+          `  ${base}/docs                                   the API reference`,
+          `  ${base}/pools/herts/years/2017-18/balances     balances (with a token)`,
+          `  ${base}/pools/herts/years/2017-18/quarters/Q2  the closed Q2 position`,
+          '',
+        ].join('\n'),
+      );
+      if (options.serve) await serve(demoConfig);
+    });
+}

@@ -1,0 +1,26 @@
+import { Money } from '#money';
+import type { LedgerEventIn } from '../../events/catalogue/index.ts';
+import type { LedgerState } from './ledger-state.ts';
+
+/** Folds control: quarter closes, the year-end outturn, the risk share. */
+export function evolveControl(state: LedgerState, event: LedgerEventIn<'control'>): void {
+  switch (event.type) {
+    case 'QuarterCloseRequested.v1':
+      state.closeRequest = {
+        quarter: event.data.quarter,
+        reportDigest: event.data.reportDigest,
+        requestedBy: event.data.requestedBy,
+      };
+      return;
+    case 'QuarterClosed.v1':
+      state.closedQuarters += 1;
+      state.closeRequest = undefined;
+      return;
+    case 'YearEndOutturnDetermined.v1':
+      state.outturnNet = Money.parse(event.data.net);
+      return;
+    case 'RiskShareApplied.v1':
+      state.riskShareApplied = true;
+      return;
+  }
+}

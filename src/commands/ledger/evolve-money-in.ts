@@ -1,0 +1,57 @@
+import { Money } from '#money';
+import type { LedgerEventIn } from '../../events/catalogue/index.ts';
+import { contributionKey, type LedgerState, setStatus, streamTotals } from './ledger-state.ts';
+
+/** Folds money in: planned contributions and their variations, receipts, grants. */
+export function evolveMoneyIn(state: LedgerState, event: LedgerEventIn<'moneyIn'>): void {
+  switch (event.type) {
+    case 'ContributionPlanned.v1':
+      addContribution(state, event.data.partnerId, event.data.fundingStream, event.data.amount);
+      return;
+    case 'ContributionVariationRequested.v1':
+      state.variations.set(event.data.variationId, {
+        status: 'pending',
+        requestedBy: event.data.requestedBy,
+        partnerId: event.data.partnerId,
+        fundingStream: event.data.fundingStream,
+        change: Money.parse(event.data.change),
+      });
+      return;
+    case 'ContributionVaried.v1':
+      setStatus(state.variations, event.data.variationId, 'approved');
+      addContribution(state, event.data.partnerId, event.data.fundingStream, event.data.change);
+      return;
+    case 'ContributionVariationRejected.v1':
+      setStatus(state.variations, event.data.variationId, 'rejected');
+      return;
+    case 'ContributionReceived.v1':
+      state.usedIds.add(`receipt:${event.data.receiptId}`);
+      return;
+    case 'GrantAwardRecorded.v1':
+      state.grants.set(event.data.grantId, {
+        fundingStream: event.data.fundingStream,
+        award: Money.parse(event.data.amount),
+        received: Money.zero,
+      });
+      return;
+    case 'GrantInstalmentReceived.v1': {
+      state.usedIds.add(`instalment:${event.data.instalmentId}`);
+      const grant = state.grants.get(event.data.grantId);
+      if (grant !== undefined) grant.received = grant.received.plus(Money.parse(event.data.amount));
+      return;
+    }
+  }
+}
+
+function addContribution(
+  state: LedgerState,
+  partnerId: string,
+  fundingStream: string,
+  amountText: string,
+): void {
+  const amount = Money.parse(amountText);
+  const key = contributionKey(partnerId, fundingStream);
+  state.contributions.set(key, (state.contributions.get(key) ?? Money.zero).plus(amount));
+  const totals = streamTotals(state, fundingStream);
+  state.streams.set(fundingStream, { ...totals, contributions: totals.contributions.plus(amount) });
+}

@@ -1,0 +1,361 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../events/canonical-json.ts';
+import type { ActorRole, EventMetadata } from '../events/envelope.ts';
+import type { StoredAnswers } from '../events/store/answers.ts';
+import type { EventStore } from '../events/store/port.ts';
+import { newToken } from '../rules/credentials.ts';
+import type { AccessCommand } from './access/access-decider.ts';
+import {
+  type Aggregate,
+  aggregateOf,
+  type CommandRouter,
+  createCommandRouter,
+  type DomainCommand,
+  type LedgerCommandInput,
+} from './command-router.ts';
+import type { DomainError } from './decider.ts';
+import { type BatchRefusal, decideInMemory } from './dry-run.ts';
+import type { CommandHandlerOptions, CommandOutcome } from './handler/command-handler.ts';
+import type { PoolCommand } from './pool/pool-decider.ts';
+import { refusal } from './refusals.ts';
+
+/**
+ * The one way in for commands, whatever the edge (API, pages, command line, imports): who asks,
+ * under which idempotency key, for which command. Idempotency is decided here and only here: a
+ * key seen before with the same request gets the original outcome again (from the events it
+ * recorded, or from the stored answer of a refusal or no-op), with another request it is refused,
+ * and while the first is still being decided a second is told so. Token secrets are minted here
+ * and quarter closes are computed here, so no edge ever does either.
+ */
+export function createWriteFace(dependencies: WriteFaceDependencies) {
+  const router = createCommandRouter(dependencies.store, dependencies.handlerOptions);
+  const inFlight = new Set<string>();
+  const earlier = (scoped: string, digest: string) =>
+    findEarlierOutcome(dependencies, scoped, digest);
+
+  async function execute(request: WriteRequest): Promise<WriteOutcome> {
+    const scoped = scopedKey(request.caller.id, request.idempotencyKey);
+    const digest = request.requestDigest ?? commandDigest(request.command);
+    if (inFlight.has(scoped)) return { kind: 'in-flight' };
+    inFlight.add(scoped);
+    try {
+      const replay = await earlier(scoped, digest);
+      if (replay !== undefined) return replay;
+      const completed = await completeCommand(request, router, dependencies);
+      if ('refusal' in completed) return refused(completed.refusal, false);
+      const metadata = metadataFor(request, scoped, digest, dependencies.clock());
+      const outcome = await router.route(completed.command, metadata, request.expectedVersion);
+      return await settle(outcome, completed, scoped, digest);
+    } finally {
+      inFlight.delete(scoped);
+    }
+  }
+
+  /** Refusals and no-ops are stored, so a retry gets them again; unless the key won a race meanwhile. */
+  async function settle(
+    outcome: CommandOutcome,
+    completed: Extract<Completed, { command: DomainCommand }>,
+    scoped: string,
+    digest: string,
+  ): Promise<WriteOutcome> {
+    const aggregate = aggregateOf(completed.command);
+    if (outcome.ok && outcome.append !== undefined)
+      return recordedOutcome(aggregate, outcome, completed.token);
+    const raced = await earlier(scoped, digest);
+    if (raced !== undefined) return raced;
+    const answer: StoredOutcome = outcome.ok
+      ? {
+          kind: 'unchanged',
+          aggregate,
+          streamId: outcome.streamId,
+          streamVersion: outcome.streamVersion,
+        }
+      : { kind: 'refused', error: outcome.error };
+    // A version mismatch says nothing about the request itself: a retry with a fresh version is
+    // decided, not replayed.
+    if (outcome.ok || outcome.error.code !== 'version-mismatch')
+      await dependencies.answers.save({
+        scopedKey: scoped,
+        requestDigest: digest,
+        outcome: answer,
+      });
+    return { ...answer, replayed: false };
+  }
+
+  /**
+   * Decides a batch in memory, as `execute` one by one would, and records nothing: the refusals,
+   * by their place in the batch. Requests already recorded or answered under their keys are passed
+   * over, as `execute` would replay them.
+   */
+  async function check(caller: Caller, requests: readonly BatchRequest[]): Promise<BatchRefusal[]> {
+    const pending: { index: number; command: PoolCommand | LedgerCommandInput }[] = [];
+    for (const [index, request] of requests.entries()) {
+      const scoped = scopedKey(caller.id, request.idempotencyKey);
+      const digest = commandDigest(request.command);
+      if ((await earlier(scoped, digest)) !== undefined) continue;
+      const command = { ...request.command, actor: { id: caller.id, role: caller.role } };
+      pending.push({ index, command: command as PoolCommand | LedgerCommandInput });
+    }
+    const refusals = await decideInMemory(
+      dependencies.store,
+      pending.map((entry) => entry.command),
+    );
+    return refusals.map((refusal) => ({
+      index: pending[refusal.index]?.index ?? refusal.index,
+      error: refusal.error,
+    }));
+  }
+
+  return {
+    execute,
+    check,
+    poolState: router.poolState,
+    ledgerState: router.ledgerState,
+    accessState: router.accessState,
+  };
+}
+
+export type WriteFace = ReturnType<typeof createWriteFace>;
+
+export interface WriteFaceDependencies {
+  readonly store: EventStore;
+  readonly answers: StoredAnswers;
+  readonly clock: () => Date;
+  /** Computes the quarterly position a close signs off: the read side's, injected. */
+  readonly closePositions: ClosePositions;
+  readonly handlerOptions?: CommandHandlerOptions;
+}
+
+/** The digest of a quarter's position at exact stream versions, or undefined when there is no such year. */
+export interface ClosePositions {
+  positionDigest(
+    poolId: string,
+    year: string,
+    quarter: 'Q1' | 'Q2' | 'Q3' | 'Q4',
+    versions: { readonly poolVersion: number; readonly ledgerVersion: number },
+  ): Promise<string | undefined>;
+}
+
+/** One command of a batch with its key, for `check`: pool and ledger commands only. */
+export interface BatchRequest {
+  readonly idempotencyKey: string;
+  readonly command: WithoutActor<PoolCommand> | WithoutActor<LedgerCommandInput>;
+}
+
+/** Who is asking: a person or machine the edge has authenticated, or the system itself. */
+export interface Caller {
+  readonly id: string;
+  readonly role: ActorRole;
+}
+
+type WithoutActor<Command> = Command extends unknown ? Omit<Command, 'actor'> : never;
+type CloseCommandType = 'RequestQuarterClose' | 'ApproveQuarterClose';
+
+/** A quarter close as an edge asks for it: the write face computes what is signed off. */
+export interface CloseInput {
+  readonly type: CloseCommandType;
+  readonly poolId: string;
+  readonly year: string;
+  readonly quarter: 'Q1' | 'Q2' | 'Q3' | 'Q4';
+}
+
+/** A token as an edge asks for it: the write face mints the secret and keeps only its hash. */
+export interface IssueTokenInput {
+  readonly type: 'IssueToken';
+  readonly userId: string;
+  readonly label: string;
+}
+
+export type CommandInput =
+  | WithoutActor<PoolCommand>
+  | WithoutActor<Exclude<LedgerCommandInput, { type: CloseCommandType }>>
+  | CloseInput
+  | WithoutActor<Exclude<AccessCommand, { type: 'IssueToken' }>>
+  | IssueTokenInput;
+
+export interface WriteRequest {
+  readonly caller: Caller;
+  /** The caller's key for this request: the same key again means "the same request, retried". */
+  readonly idempotencyKey: string;
+  readonly command: CommandInput;
+  /**
+   * What the caller asked, to tell a retry from another request under the same key. An edge that
+   * has a request of its own (an HTTP method, path and body) gives its digest; otherwise it is the
+   * command's.
+   */
+  readonly requestDigest?: string;
+  /** Apply only if the stream is at this version (an HTTP If-Match). */
+  readonly expectedVersion?: number;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  /** Why, where a person decided something: the audit trail shows it beside the events. */
+  readonly reason?: string;
+}
+
+/** What became of a request. `replayed` says it was answered from an earlier identical request. */
+export type WriteOutcome =
+  | {
+      readonly kind: 'recorded';
+      readonly aggregate: Aggregate;
+      readonly streamId: string;
+      readonly streamVersion: number;
+      readonly eventCount: number;
+      readonly firstPosition: number;
+      readonly lastPosition: number;
+      readonly replayed: boolean;
+      /** The bearer token an IssueToken minted: given once, never on a replay. */
+      readonly token?: MintedToken;
+    }
+  | (StoredOutcome & { readonly replayed: boolean })
+  | { readonly kind: 'key-reused' }
+  | { readonly kind: 'in-flight' };
+
+type StoredOutcome =
+  | {
+      readonly kind: 'unchanged';
+      readonly aggregate: Aggregate;
+      readonly streamId: string;
+      readonly streamVersion: number;
+    }
+  | { readonly kind: 'refused'; readonly error: DomainError };
+
+/**
+ * The key as the store keeps it: the caller's id and key, each with its length in front, so that
+ * no caller's key can ever be read as another caller's ("a:b" + "c" is not "a" + "b:c").
+ */
+export function scopedKey(callerId: string, key: string): string {
+  const scoped = `${callerId.length}:${callerId}:${key.length}:${key}`;
+  // The store keeps keys of up to 200 characters; a longer one is kept as its hash, which cannot
+  // be mistaken for a length-prefixed key because it does not start with a digit.
+  return scoped.length <= MAX_SCOPED_KEY_LENGTH
+    ? scoped
+    : `sha256:${createHash('sha256').update(scoped).digest('hex')}`;
+}
+
+const MAX_SCOPED_KEY_LENGTH = 200;
+
+export function commandDigest(command: unknown): string {
+  return createHash('sha256').update(canonicalJson(command)).digest('hex');
+}
+
+async function findEarlierOutcome(
+  dependencies: WriteFaceDependencies,
+  scoped: string,
+  digest: string,
+): Promise<WriteOutcome | undefined> {
+  const append = await dependencies.store.findAppend(scoped);
+  if (append !== undefined) {
+    const [first] = await dependencies.store.readStream(append.streamId, {
+      fromVersion: append.streamVersion - append.eventCount + 1,
+      limit: 1,
+    });
+    if (first?.metadata.requestDigest !== digest) return { kind: 'key-reused' };
+    return {
+      kind: 'recorded',
+      aggregate: aggregateOfStream(append.streamId),
+      streamId: append.streamId,
+      streamVersion: append.streamVersion,
+      eventCount: append.eventCount,
+      firstPosition: append.firstPosition,
+      lastPosition: append.lastPosition,
+      replayed: true,
+    };
+  }
+  const answer = await dependencies.answers.find(scoped);
+  if (answer === undefined) return undefined;
+  if (answer.requestDigest !== digest) return { kind: 'key-reused' };
+  return { ...(answer.outcome as StoredOutcome), replayed: true };
+}
+
+function aggregateOfStream(streamId: string): Aggregate {
+  if (streamId.startsWith('pool-')) return 'pool';
+  if (streamId.startsWith('ledger-')) return 'ledger';
+  return 'access';
+}
+
+/** A token as shown to its holder once: only the hash of its secret is kept. */
+export interface MintedToken {
+  readonly tokenId: string;
+  readonly token: string;
+}
+
+type Completed =
+  | { readonly command: DomainCommand; readonly token?: MintedToken }
+  | { readonly refusal: DomainError };
+
+/** The command with its actor, and what only the write face may add: a token, a close's figures. */
+async function completeCommand(
+  request: WriteRequest,
+  router: CommandRouter,
+  dependencies: WriteFaceDependencies,
+): Promise<Completed> {
+  const actor = { id: request.caller.id, role: request.caller.role };
+  const input = request.command;
+  if (input.type === 'IssueToken') {
+    const token = newToken();
+    const command = { ...input, actor, tokenId: token.tokenId, secretHash: token.secretHash };
+    return { command, token: { tokenId: token.tokenId, token: token.token } };
+  }
+  if (input.type === 'RequestQuarterClose' || input.type === 'ApproveQuarterClose') {
+    const { poolId, year, quarter } = input as CloseInput;
+    const versions = {
+      poolVersion: (await router.poolState(poolId)).version,
+      ledgerVersion: (await router.ledgerState(poolId, year)).version,
+    };
+    const digest = await dependencies.closePositions.positionDigest(
+      poolId,
+      year,
+      quarter,
+      versions,
+    );
+    if (digest === undefined) {
+      const missing = `pool "${poolId}" has no financial year ${year}`;
+      return { refusal: refusal('year-not-open', missing, 'year', year) };
+    }
+    return { command: { ...input, actor, reportDigest: digest, ...versions } as DomainCommand };
+  }
+  return { command: { ...input, actor } as DomainCommand };
+}
+
+function metadataFor(
+  request: WriteRequest,
+  scoped: string,
+  digest: string,
+  now: Date,
+): EventMetadata {
+  const reason = request.reason;
+  const correlationId = (request.correlationId ?? scoped).slice(0, 200);
+  return {
+    actor: { id: request.caller.id, role: request.caller.role },
+    recordedAt: now.toISOString(),
+    correlationId,
+    causationId: (request.causationId ?? correlationId).slice(0, 200),
+    idempotencyKey: scoped,
+    requestDigest: digest,
+    ...(reason === undefined ? {} : { reason }),
+  };
+}
+
+function recordedOutcome(
+  aggregate: Aggregate,
+  outcome: Extract<CommandOutcome, { ok: true }>,
+  token: MintedToken | undefined,
+): WriteOutcome {
+  const append = outcome.append;
+  if (append === undefined) throw new Error('a recorded outcome has its append');
+  return {
+    kind: 'recorded',
+    aggregate,
+    streamId: append.streamId,
+    streamVersion: append.streamVersion,
+    eventCount: append.eventCount,
+    firstPosition: append.firstPosition,
+    lastPosition: append.lastPosition,
+    replayed: append.replayed,
+    ...(token === undefined || append.replayed ? {} : { token }),
+  };
+}
+
+function refused(error: DomainError, replayed: boolean): WriteOutcome {
+  return { kind: 'refused', error, replayed };
+}

@@ -1,0 +1,187 @@
+import type { Quarter } from '../events/catalogue/index.ts';
+import type { EventStore } from '../events/store/port.ts';
+import type { AccessState } from '../rules/access-register.ts';
+import type { AccessDirectory } from './access-directory.ts';
+import { poolViewFromStreams, quarterlyReportAtVersions } from './as-at.ts';
+import type { AuditFilter, AuditPage } from './audit-trail.ts';
+import { type Verification, verifyLedger } from './ledger-verification.ts';
+import type { ProjectionRunner } from './projection-runner.ts';
+import { type Balances, poolBalances } from './reports/balances.ts';
+import type { RagThresholds } from './reports/figures.ts';
+import { type IbcfSplit, ibcfSplit } from './reports/ibcf-split.ts';
+import { type NhsEnglandExtract, nhsEnglandExtract } from './reports/nhs-england-extract.ts';
+import { type PoolSummary, poolSummary } from './reports/pool-summary.ts';
+import { type QuarterlyReport, quarterlyReport } from './reports/quarterly-position.ts';
+import { type SavingsReport, savingsReport } from './reports/savings.ts';
+import { type YearEndStatement, yearEndStatement } from './reports/year-end.ts';
+import { own } from './view/amounts.ts';
+import type { PoolView } from './view/pool-view.ts';
+
+/**
+ * The one way in for queries, whatever the edge: the pools a caller may see, each report of a
+ * pool-year (live, or as the ledger knew it at a moment), the audit trail, the users, the
+ * verification of the log. Live answers come from the read model, brought up to date first;
+ * answers as at a moment are folded from the streams by the same code.
+ */
+export function createReadFace(dependencies: ReadFaceDependencies) {
+  const { store, readModel, ragThresholds } = dependencies;
+
+  async function viewOf(poolId: string, asAt?: string): Promise<PoolView | undefined> {
+    if (asAt !== undefined) return poolViewFromStreams(store, poolId, { asAt });
+    await readModel.catchUp();
+    return readModel.poolView(poolId);
+  }
+
+  async function report<Kind extends ReportKind>(
+    query: ReportQuery<Kind>,
+  ): Promise<Found<Reports[Kind]>> {
+    if (query.kind === 'quarter' && query.quarter === undefined)
+      return { found: false, detail: 'a quarterly position needs its quarter, Q1 to Q4' };
+    const view = await viewOf(query.poolId, query.asAt);
+    const when = query.asAt === undefined ? '' : ` as at ${query.asAt}`;
+    if (view?.registration === null || view === undefined)
+      return { found: false, detail: `no pool "${query.poolId}"${when}` };
+    const year = own(view.years, query.year);
+    if (year?.referenceData === null || year === undefined)
+      return {
+        found: false,
+        detail: `pool "${query.poolId}" has no financial year ${query.year}${when}`,
+      };
+    const value = REPORTS[query.kind](view, query, ragThresholds) as Reports[Kind] | undefined;
+    if (value === undefined)
+      return { found: false, detail: `pool "${query.poolId}" has no financial year ${query.year}` };
+    return { found: true, value, poolVersion: view.poolVersion, ledgerVersion: year.ledgerVersion };
+  }
+
+  return {
+    report,
+
+    async pool(poolId: string, asAt?: string): Promise<Found<PoolSummary>> {
+      const view = await viewOf(poolId, asAt);
+      const summary = view === undefined ? undefined : poolSummary(view);
+      if (view === undefined || summary === undefined) {
+        return {
+          found: false,
+          detail: `no pool "${poolId}"${asAt === undefined ? '' : ` as at ${asAt}`}`,
+        };
+      }
+      return { found: true, value: summary, poolVersion: view.poolVersion, ledgerVersion: 0 };
+    },
+
+    /** The pools in the scope, by id; as at a moment, those registered by then. */
+    async pools(scope: '*' | readonly string[], asAt?: string) {
+      await readModel.catchUp();
+      const pools: { poolId: string; name: string }[] = [];
+      for (const poolId of readModel.poolIds()) {
+        if (scope !== '*' && !scope.includes(poolId)) continue;
+        const view = await viewOf(poolId, asAt);
+        if (view?.registration != null) pools.push({ poolId, name: view.registration.name });
+      }
+      return pools;
+    },
+
+    async auditTrail(filter: AuditFilter): Promise<AuditPage> {
+      await readModel.catchUp();
+      return readModel.auditTrail(filter);
+    },
+
+    /** The users and tokens, now or as they were at a moment. */
+    users(asAt?: string): Promise<AccessState> {
+      return asAt === undefined ? dependencies.access.current() : dependencies.access.asAt(asAt);
+    },
+
+    /** The quarterly position's digest at exact stream versions: what a close signs off. */
+    async positionDigest(
+      poolId: string,
+      year: string,
+      quarter: Quarter,
+      versions: { readonly poolVersion: number; readonly ledgerVersion: number },
+    ): Promise<string | undefined> {
+      const found = await quarterlyReportAtVersions(
+        store,
+        poolId,
+        year,
+        quarter,
+        versions,
+        ragThresholds,
+      );
+      return found?.digest;
+    },
+
+    verify(): Promise<Verification> {
+      return verifyLedger(store, { ragThresholds, densePositions: dependencies.densePositions });
+    },
+
+    /** How far the read model is behind the log, counted up to `atMost + 1` events. */
+    behind(atMost: number) {
+      return readModel.behind(atMost);
+    },
+  };
+}
+
+export type ReadFace = ReturnType<typeof createReadFace>;
+
+export interface ReadFaceDependencies {
+  readonly store: EventStore;
+  readonly readModel: ProjectionRunner;
+  readonly access: AccessDirectory;
+  readonly ragThresholds: RagThresholds;
+  /** Whether the store numbers positions 1, 2, 3... (verification checks for gaps then). */
+  readonly densePositions: boolean;
+}
+
+/** Every report of a pool-year, by the name the edges use for it. */
+export interface Reports {
+  balances: Balances;
+  quarter: QuarterlyReport;
+  'year-end': YearEndStatement;
+  extract: NhsEnglandExtract;
+  ibcf: IbcfSplit;
+  savings: SavingsReport;
+}
+
+export type ReportKind = keyof Reports;
+export const REPORT_KINDS = [
+  'balances',
+  'quarter',
+  'year-end',
+  'extract',
+  'ibcf',
+  'savings',
+] as const;
+
+export interface ReportQuery<Kind extends ReportKind = ReportKind> {
+  readonly kind: Kind;
+  readonly poolId: string;
+  readonly year: string;
+  /** The quarter, for the quarterly position. */
+  readonly quarter?: Quarter;
+  /** What the ledger knew at this moment (recorded time, UTC); absent: now. */
+  readonly asAt?: string;
+}
+
+/** A report, or why there is none. The versions say what the report reflects (an ETag). */
+export type Found<Value> =
+  | {
+      readonly found: true;
+      readonly value: Value;
+      readonly poolVersion: number;
+      readonly ledgerVersion: number;
+    }
+  | { readonly found: false; readonly detail: string };
+
+const REPORTS: {
+  [Kind in ReportKind]: (
+    view: PoolView,
+    query: ReportQuery,
+    thresholds: RagThresholds,
+  ) => Reports[Kind] | undefined;
+} = {
+  balances: (view, query, thresholds) => poolBalances(view, query.year, thresholds),
+  quarter: (view, query, thresholds) =>
+    quarterlyReport(view, query.year, query.quarter ?? 'Q1', thresholds),
+  'year-end': (view, query, thresholds) => yearEndStatement(view, query.year, thresholds),
+  extract: (view, query, thresholds) => nhsEnglandExtract(view, query.year, thresholds),
+  ibcf: (view, query) => ibcfSplit(view, query.year),
+  savings: (view, query) => savingsReport(view, query.year),
+};
