@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './api/app.ts';
 import { ensureFirstAdmin } from './commands/first-admin.ts';
 import type { CommandHandlerOptions } from './commands/handler/command-handler.ts';
-import { createWriteFace, type WriteFace } from './commands/write-face.ts';
+import { WriteFace } from './commands/write-face.ts';
 import { ConfigError, type LedgerConfig, loadConfig } from './config.ts';
 import { bcfCatalogue } from './events/catalogue/index.ts';
 import type { StoredAnswers } from './events/store/answers.ts';
@@ -17,7 +17,7 @@ import { SqliteEventStore } from './events/store/sqlite/sqlite-event-store.ts';
 import { SqliteStoredAnswers } from './events/store/sqlite/sqlite-stored-answers.ts';
 import { AccessDirectory } from './projections/access-directory.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
-import { createReadFace, type ReadFace } from './projections/read-face.ts';
+import { ReadFace } from './projections/read-face.ts';
 
 /**
  * The composition root: settings, one event store, the read model, the write and read faces, the
@@ -71,14 +71,14 @@ export function assembleLedger(parts: {
   const { config, store, densePositions } = parts;
   const readModel = ProjectionRunner.open({ path: parts.readModelPath, store });
   const access = new AccessDirectory(store);
-  const readFace = createReadFace({
+  const readFace = new ReadFace({
     store,
     readModel,
     access,
     ragThresholds: config.ragThresholds,
     densePositions,
   });
-  const writeFace = createWriteFace({
+  const writeFace = new WriteFace({
     store,
     answers: parts.answers,
     clock: parts.clock,
@@ -99,6 +99,45 @@ export function assembleLedger(parts: {
       await store.close();
     },
   };
+}
+
+/**
+ * Rebuilds the read model from the first event beside the one in use, and puts it in place only
+ * once it is complete: a rebuild that fails leaves the old read model as it was. Reports each
+ * batch's checkpoint as it goes; returns how many events were applied.
+ */
+export async function rebuildReadModel(
+  config: LedgerConfig,
+  onBatch: (checkpoint: number, head: number) => void,
+): Promise<number> {
+  const ledger = await openLedger(config);
+  const path = join(config.dataDirectory, 'projections.sqlite');
+  const beside = `${path}.rebuilding`;
+  removeDatabase(beside);
+  try {
+    const head = await ledger.store.headPosition();
+    const rebuilt = ProjectionRunner.open({ path: beside, store: ledger.store });
+    try {
+      const applied = await rebuilt.catchUp((checkpoint) => onBatch(checkpoint, head));
+      rebuilt.close();
+      return applied;
+    } catch (error) {
+      rebuilt.close();
+      removeDatabase(beside);
+      throw error;
+    }
+  } finally {
+    await ledger.close();
+    // Closed, the rebuilt database is whole in its one file (SQLite folds the write-ahead log in).
+    if (existsSync(beside)) {
+      removeDatabase(path);
+      renameSync(beside, path);
+    }
+  }
+}
+
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { REFUSAL_CODES, type RefusalCode } from '../commands/refusals.ts';
+import { REFUSAL_CODES, type RefusalCode } from '../commands/write-face.ts';
 
 /**
  * Every non-2xx answer is an RFC 9457 problem: `application/problem+json` with a stable `type`

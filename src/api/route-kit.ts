@@ -4,8 +4,7 @@ import type { z } from 'zod';
 import type { CommandInput, WriteFace, WriteOutcome } from '../commands/write-face.ts';
 import type { LedgerConfig } from '../config.ts';
 import { canonicalJson } from '../events/canonical-json.ts';
-import type { Identity } from '../projections/access-directory.ts';
-import type { Found, ReadFace } from '../projections/read-face.ts';
+import type { Found, Identity, ReadFace } from '../projections/read-face.ts';
 import type { Permission } from './permissions.ts';
 import { type Problem, problem } from './problems.ts';
 
@@ -15,7 +14,7 @@ import { type Problem, problem } from './problems.ts';
  * to a reply or a problem. Routes hold no rule and no arithmetic.
  */
 export interface ApiDependencies {
-  readonly writeFace: WriteFace;
+  readonly writeFace: Pick<WriteFace, 'execute'>;
   readonly readFace: ReadFace;
   /** Who a bearer token belongs to, or undefined when it proves nobody. */
   readonly authenticate: (bearer: string) => Promise<Identity | undefined>;
@@ -151,6 +150,8 @@ export async function executeCommand(
 /** What the write face answered, as HTTP: 201 recorded, 200 nothing to change, or a problem. */
 export function writeReply(outcome: WriteOutcome): Outcome {
   switch (outcome.kind) {
+    case 'contended':
+      return problem('contention', outcome.detail);
     case 'in-flight':
       return problem(
         'idempotency-key-in-flight',

@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { type LedgerConfig, loadConfig } from '../config.ts';
 import { EXIT, UsageError } from './cli-kit.ts';
-import { auditCommand } from './commands/audit.ts';
-import { demoCommand } from './commands/demo.ts';
-import { importPlanCommand } from './commands/import-plan.ts';
-import { rebuildCommand } from './commands/rebuild.ts';
-import { reportCommand } from './commands/report.ts';
-import { serveCommand } from './commands/serve.ts';
-import { usersCommand } from './commands/users.ts';
+import { auditCommand } from './subcommands/audit.ts';
+import { demoCommand } from './subcommands/demo.ts';
+import { importPlanCommand } from './subcommands/import-plan.ts';
+import { rebuildCommand } from './subcommands/rebuild.ts';
+import { reportCommand } from './subcommands/report.ts';
+import { serveCommand } from './subcommands/serve.ts';
+import { usersCommand } from './subcommands/users.ts';
 
 /**
  * The bcf-ledger command: the work that is not a web request, one file per command under
- * commands/. Exit codes scripts can rely on: 0 done, 1 the ledger found a problem (a refused
+ * subcommands/. Exit codes scripts can rely on: 0 done, 1 the ledger found a problem (a refused
  * import, a failed verification), 2 the command was used wrongly, 3 the ledger could not do it.
  */
 const COMMANDS = [

@@ -15,9 +15,15 @@ import {
 } from './command-router.ts';
 import type { DomainError } from './decider.ts';
 import { type BatchRefusal, decideInMemory } from './dry-run.ts';
-import type { CommandHandlerOptions, CommandOutcome } from './handler/command-handler.ts';
+import {
+  CommandContentionError,
+  type CommandHandlerOptions,
+  type CommandOutcome,
+} from './handler/command-handler.ts';
 import type { PoolCommand } from './pool/pool-decider.ts';
 import { refusal } from './refusals.ts';
+
+export { REFUSAL_CODES, type RefusalCode } from './refusals.ts';
 
 /**
  * The one way in for commands, whatever the edge (API, pages, command line, imports): who asks,
@@ -27,32 +33,81 @@ import { refusal } from './refusals.ts';
  * and while the first is still being decided a second is told so. Token secrets are minted here
  * and quarter closes are computed here, so no edge ever does either.
  */
-export function createWriteFace(dependencies: WriteFaceDependencies) {
-  const router = createCommandRouter(dependencies.store, dependencies.handlerOptions);
-  const inFlight = new Set<string>();
-  const earlier = (scoped: string, digest: string) =>
-    findEarlierOutcome(dependencies, scoped, digest);
+export class WriteFace {
+  readonly #dependencies: WriteFaceDependencies;
+  readonly #router: CommandRouter;
+  readonly #inFlight = new Set<string>();
 
-  async function execute(request: WriteRequest): Promise<WriteOutcome> {
+  constructor(dependencies: WriteFaceDependencies) {
+    this.#dependencies = dependencies;
+    this.#router = createCommandRouter(dependencies.store, dependencies.handlerOptions);
+  }
+
+  async execute(request: WriteRequest): Promise<WriteOutcome> {
     const scoped = scopedKey(request.caller.id, request.idempotencyKey);
     const digest = request.requestDigest ?? commandDigest(request.command);
-    if (inFlight.has(scoped)) return { kind: 'in-flight' };
-    inFlight.add(scoped);
+    if (this.#inFlight.has(scoped)) return { kind: 'in-flight' };
+    this.#inFlight.add(scoped);
     try {
-      const replay = await earlier(scoped, digest);
+      const replay = await findEarlierOutcome(this.#dependencies, scoped, digest);
       if (replay !== undefined) return replay;
-      const completed = await completeCommand(request, router, dependencies);
+      const completed = await completeCommand(request, this.#router, this.#dependencies);
       if ('refusal' in completed) return refused(completed.refusal, false);
-      const metadata = metadataFor(request, scoped, digest, dependencies.clock());
-      const outcome = await router.route(completed.command, metadata, request.expectedVersion);
-      return await settle(outcome, completed, scoped, digest);
+      const metadata = metadataFor(request, scoped, digest, this.#dependencies.clock());
+      const outcome = await this.#router.route(
+        completed.command,
+        metadata,
+        request.expectedVersion,
+      );
+      return await this.#settle(outcome, completed, scoped, digest);
+    } catch (error) {
+      if (error instanceof CommandContentionError)
+        return { kind: 'contended', detail: error.message };
+      throw error;
     } finally {
-      inFlight.delete(scoped);
+      this.#inFlight.delete(scoped);
     }
   }
 
+  /**
+   * Decides a batch in memory, as `execute` one by one would, and records nothing: the refusals,
+   * by their place in the batch. Requests already recorded or answered under their keys are passed
+   * over, as `execute` would replay them.
+   */
+  async check(caller: Caller, requests: readonly BatchRequest[]): Promise<BatchRefusal[]> {
+    const pending: { index: number; command: PoolCommand | LedgerCommandInput }[] = [];
+    for (const [index, request] of requests.entries()) {
+      const scoped = scopedKey(caller.id, request.idempotencyKey);
+      const digest = commandDigest(request.command);
+      if ((await findEarlierOutcome(this.#dependencies, scoped, digest)) !== undefined) continue;
+      const command = { ...request.command, actor: { id: caller.id, role: caller.role } };
+      pending.push({ index, command: command as PoolCommand | LedgerCommandInput });
+    }
+    const commands = pending.map((entry) => entry.command);
+    const refusals = await decideInMemory(this.#dependencies.store, commands);
+    return refusals.map((refusal) => ({
+      index: pending[refusal.index]?.index ?? refusal.index,
+      error: refusal.error,
+    }));
+  }
+
+  /** The folded state of a pool's stream: read it, never change it. */
+  poolState(poolId: string) {
+    return this.#router.poolState(poolId);
+  }
+
+  /** The folded state of a pool-year's ledger: read it, never change it. */
+  ledgerState(poolId: string, year: string) {
+    return this.#router.ledgerState(poolId, year);
+  }
+
+  /** The folded state of the access stream: read it, never change it. */
+  accessState() {
+    return this.#router.accessState();
+  }
+
   /** Refusals and no-ops are stored, so a retry gets them again; unless the key won a race meanwhile. */
-  async function settle(
+  async #settle(
     outcome: CommandOutcome,
     completed: Extract<Completed, { command: DomainCommand }>,
     scoped: string,
@@ -61,7 +116,7 @@ export function createWriteFace(dependencies: WriteFaceDependencies) {
     const aggregate = aggregateOf(completed.command);
     if (outcome.ok && outcome.append !== undefined)
       return recordedOutcome(aggregate, outcome, completed.token);
-    const raced = await earlier(scoped, digest);
+    const raced = await findEarlierOutcome(this.#dependencies, scoped, digest);
     if (raced !== undefined) return raced;
     const answer: StoredOutcome = outcome.ok
       ? {
@@ -73,49 +128,13 @@ export function createWriteFace(dependencies: WriteFaceDependencies) {
       : { kind: 'refused', error: outcome.error };
     // A version mismatch says nothing about the request itself: a retry with a fresh version is
     // decided, not replayed.
-    if (outcome.ok || outcome.error.code !== 'version-mismatch')
-      await dependencies.answers.save({
-        scopedKey: scoped,
-        requestDigest: digest,
-        outcome: answer,
-      });
+    if (outcome.ok || outcome.error.code !== 'version-mismatch') {
+      const stored = { scopedKey: scoped, requestDigest: digest, outcome: answer };
+      await this.#dependencies.answers.save(stored);
+    }
     return { ...answer, replayed: false };
   }
-
-  /**
-   * Decides a batch in memory, as `execute` one by one would, and records nothing: the refusals,
-   * by their place in the batch. Requests already recorded or answered under their keys are passed
-   * over, as `execute` would replay them.
-   */
-  async function check(caller: Caller, requests: readonly BatchRequest[]): Promise<BatchRefusal[]> {
-    const pending: { index: number; command: PoolCommand | LedgerCommandInput }[] = [];
-    for (const [index, request] of requests.entries()) {
-      const scoped = scopedKey(caller.id, request.idempotencyKey);
-      const digest = commandDigest(request.command);
-      if ((await earlier(scoped, digest)) !== undefined) continue;
-      const command = { ...request.command, actor: { id: caller.id, role: caller.role } };
-      pending.push({ index, command: command as PoolCommand | LedgerCommandInput });
-    }
-    const refusals = await decideInMemory(
-      dependencies.store,
-      pending.map((entry) => entry.command),
-    );
-    return refusals.map((refusal) => ({
-      index: pending[refusal.index]?.index ?? refusal.index,
-      error: refusal.error,
-    }));
-  }
-
-  return {
-    execute,
-    check,
-    poolState: router.poolState,
-    ledgerState: router.ledgerState,
-    accessState: router.accessState,
-  };
 }
-
-export type WriteFace = ReturnType<typeof createWriteFace>;
 
 export interface WriteFaceDependencies {
   readonly store: EventStore;
@@ -208,7 +227,9 @@ export type WriteOutcome =
     }
   | (StoredOutcome & { readonly replayed: boolean })
   | { readonly kind: 'key-reused' }
-  | { readonly kind: 'in-flight' };
+  | { readonly kind: 'in-flight' }
+  /** Other writers kept changing the stream under the command; nothing was recorded. */
+  | { readonly kind: 'contended'; readonly detail: string };
 
 type StoredOutcome =
   | {

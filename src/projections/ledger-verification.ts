@@ -52,52 +52,84 @@ export async function verifyLedger(
   store: EventStore,
   options: VerificationOptions,
 ): Promise<Verification> {
+  const walked = await walkLog(store, options);
+  if ('firstBreak' in walked) return walked;
+  const acknowledged = await store.appendedThrough();
+  if (acknowledged > walked.last) {
+    return broken(walked.checked, {
+      position: walked.last + 1,
+      streamId: null,
+      streamVersion: null,
+      problem: `the store acknowledged appends up to position ${acknowledged}, but the log ends at ${walked.last}: events were removed from its end`,
+    });
+  }
+  const closeBreak = await checkCloses(store, walked.closes, options.ragThresholds);
+  if (closeBreak !== undefined) return broken(walked.checked, closeBreak);
+  return {
+    ok: true,
+    events: walked.checked,
+    streams: walked.streams,
+    quarterCloses: walked.closes.length,
+  };
+}
+
+function broken(events: number, firstBreak: Break): Extract<Verification, { ok: false }> {
+  return { ok: false, events, firstBreak };
+}
+
+interface Walked {
+  readonly checked: number;
+  readonly last: number;
+  readonly streams: number;
+  readonly closes: readonly Close[];
+}
+
+/** Every event of the log in order: its position, its stream's chain, the record of its append. */
+async function walkLog(
+  store: EventStore,
+  options: VerificationOptions,
+): Promise<Walked | Extract<Verification, { ok: false }>> {
   const streams = new Map<string, { version: number; hash: string }>();
   const closes: Close[] = [];
   let last = 0;
   let checked = 0;
-  const broken = (
-    position: number,
-    event: RecordedEvent | undefined,
-    problem: string,
-  ): Verification => ({
-    ok: false,
-    events: checked,
-    firstBreak: {
-      position,
-      streamId: event?.streamId ?? null,
-      streamVersion: event?.streamVersion ?? null,
-      problem,
-    },
-  });
   // Pages are stepped by their next position: on EventStoreDB a page of $all may hold none of the
   // ledger's events.
-  let from = last + 1;
-  for (;;) {
+  for (let from = 1; ; ) {
     const page = await readPage(store, from, options.pageSize ?? 1_000);
-    if ('problem' in page) return broken(page.position, undefined, page.problem);
+    if ('problem' in page) return broken(checked, breakAt(page.position, undefined, page.problem));
     for (const event of page.events) {
       const problem =
         checkPosition(event, last, options.densePositions) ??
         checkChain(event, streams) ??
         (await checkAppendRecord(store, event, options.densePositions));
-      if (problem !== undefined) return broken(event.globalPosition, event, problem);
+      if (problem !== undefined)
+        return broken(checked, breakAt(event.globalPosition, event, problem));
       streams.set(event.streamId, { version: event.streamVersion, hash: event.hash });
       if (event.type === 'QuarterClosed.v1') closes.push(closeOf(event));
       last = event.globalPosition;
       checked += 1;
     }
-    if (page.endOfLog) break;
+    if (page.endOfLog) return { checked, last, streams: streams.size, closes };
     from = Math.max(page.nextPosition, last + 1);
   }
-  const acknowledged = await store.appendedThrough();
-  if (acknowledged > last) {
-    return broken(
-      last + 1,
-      undefined,
-      `the store acknowledged appends up to position ${acknowledged}, but the log ends at ${last}: events were removed from its end`,
-    );
-  }
+}
+
+function breakAt(position: number, event: RecordedEvent | undefined, problem: string): Break {
+  return {
+    position,
+    streamId: event?.streamId ?? null,
+    streamVersion: event?.streamVersion ?? null,
+    problem,
+  };
+}
+
+/** Every closed quarter's report, recomputed at the versions it was signed off at, has its digest. */
+async function checkCloses(
+  store: EventStore,
+  closes: readonly Close[],
+  thresholds: RagThresholds,
+): Promise<Break | undefined> {
   for (const close of closes) {
     const report = await quarterlyReportAtVersions(
       store,
@@ -105,22 +137,17 @@ export async function verifyLedger(
       close.year,
       close.quarter,
       close,
-      options.ragThresholds,
+      thresholds,
     );
-    if (report?.digest !== close.reportDigest) {
-      return {
-        ok: false,
-        events: checked,
-        firstBreak: {
-          position: close.position,
-          streamId: close.streamId,
-          streamVersion: close.streamVersion,
-          problem: `the ${close.quarter} ${close.year} report recomputed at ledger version ${close.ledgerVersion} and pool version ${close.poolVersion} has digest ${report?.digest ?? 'none'}, not the ${close.reportDigest} signed off (RAG thresholds ${options.ragThresholds.amberAbovePercent}/${options.ragThresholds.redAbovePercent})`,
-        },
-      };
-    }
+    if (report?.digest === close.reportDigest) continue;
+    return {
+      position: close.position,
+      streamId: close.streamId,
+      streamVersion: close.streamVersion,
+      problem: `the ${close.quarter} ${close.year} report recomputed at ledger version ${close.ledgerVersion} and pool version ${close.poolVersion} has digest ${report?.digest ?? 'none'}, not the ${close.reportDigest} signed off (RAG thresholds ${thresholds.amberAbovePercent}/${thresholds.redAbovePercent})`,
+    };
   }
-  return { ok: true, events: checked, streams: streams.size, quarterCloses: closes.length };
+  return undefined;
 }
 
 /** A page of the log; an event that cannot be read is found one by one and reported. */

@@ -1,9 +1,9 @@
 import type { Quarter } from '../events/catalogue/index.ts';
 import type { EventStore } from '../events/store/port.ts';
 import type { AccessState } from '../rules/access-register.ts';
-import type { AccessDirectory } from './access-directory.ts';
+import type { AccessDirectory, Identity } from './access-directory.ts';
 import { poolViewFromStreams, quarterlyReportAtVersions } from './as-at.ts';
-import type { AuditFilter, AuditPage } from './audit-trail.ts';
+import type { AuditEntry, AuditFilter, AuditPage } from './audit-trail.ts';
 import { type Verification, verifyLedger } from './ledger-verification.ts';
 import type { ProjectionRunner } from './projection-runner.ts';
 import { type Balances, poolBalances } from './reports/balances.ts';
@@ -23,103 +23,107 @@ import type { PoolView } from './view/pool-view.ts';
  * verification of the log. Live answers come from the read model, brought up to date first;
  * answers as at a moment are folded from the streams by the same code.
  */
-export function createReadFace(dependencies: ReadFaceDependencies) {
-  const { store, readModel, ragThresholds } = dependencies;
+export class ReadFace {
+  readonly #dependencies: ReadFaceDependencies;
 
-  async function viewOf(poolId: string, asAt?: string): Promise<PoolView | undefined> {
-    if (asAt !== undefined) return poolViewFromStreams(store, poolId, { asAt });
-    await readModel.catchUp();
-    return readModel.poolView(poolId);
+  constructor(dependencies: ReadFaceDependencies) {
+    this.#dependencies = dependencies;
   }
 
-  async function report<Kind extends ReportKind>(
-    query: ReportQuery<Kind>,
-  ): Promise<Found<Reports[Kind]>> {
+  /** A report of a pool-year, now or as the ledger knew it at a moment; or why there is none. */
+  async report<Kind extends ReportKind>(query: ReportQuery<Kind>): Promise<Found<Reports[Kind]>> {
     if (query.kind === 'quarter' && query.quarter === undefined)
       return { found: false, detail: 'a quarterly position needs its quarter, Q1 to Q4' };
-    const view = await viewOf(query.poolId, query.asAt);
+    const view = await this.#viewOf(query.poolId, query.asAt);
     const when = query.asAt === undefined ? '' : ` as at ${query.asAt}`;
     if (view?.registration === null || view === undefined)
       return { found: false, detail: `no pool "${query.poolId}"${when}` };
     const year = own(view.years, query.year);
+    const missingYear = `pool "${query.poolId}" has no financial year ${query.year}${when}`;
     if (year?.referenceData === null || year === undefined)
-      return {
-        found: false,
-        detail: `pool "${query.poolId}" has no financial year ${query.year}${when}`,
-      };
-    const value = REPORTS[query.kind](view, query, ragThresholds) as Reports[Kind] | undefined;
-    if (value === undefined)
-      return { found: false, detail: `pool "${query.poolId}" has no financial year ${query.year}` };
+      return { found: false, detail: missingYear };
+    const thresholds = this.#dependencies.ragThresholds;
+    const value = REPORTS[query.kind](view, query, thresholds) as Reports[Kind] | undefined;
+    if (value === undefined) return { found: false, detail: missingYear };
     return { found: true, value, poolVersion: view.poolVersion, ledgerVersion: year.ledgerVersion };
   }
 
-  return {
-    report,
+  /** A pool's registration, partners, schemes, terms and years. */
+  async pool(poolId: string, asAt?: string): Promise<Found<PoolSummary>> {
+    const view = await this.#viewOf(poolId, asAt);
+    const summary = view === undefined ? undefined : poolSummary(view);
+    if (view === undefined || summary === undefined) {
+      const when = asAt === undefined ? '' : ` as at ${asAt}`;
+      return { found: false, detail: `no pool "${poolId}"${when}` };
+    }
+    return { found: true, value: summary, poolVersion: view.poolVersion, ledgerVersion: 0 };
+  }
 
-    async pool(poolId: string, asAt?: string): Promise<Found<PoolSummary>> {
-      const view = await viewOf(poolId, asAt);
-      const summary = view === undefined ? undefined : poolSummary(view);
-      if (view === undefined || summary === undefined) {
-        return {
-          found: false,
-          detail: `no pool "${poolId}"${asAt === undefined ? '' : ` as at ${asAt}`}`,
-        };
-      }
-      return { found: true, value: summary, poolVersion: view.poolVersion, ledgerVersion: 0 };
-    },
+  /** The pools in the scope, by id; as at a moment, those registered by then. */
+  async pools(scope: '*' | readonly string[], asAt?: string) {
+    const readModel = this.#dependencies.readModel;
+    await readModel.catchUp();
+    const pools: { poolId: string; name: string }[] = [];
+    for (const poolId of readModel.poolIds()) {
+      if (scope !== '*' && !scope.includes(poolId)) continue;
+      const view = await this.#viewOf(poolId, asAt);
+      if (view?.registration != null) pools.push({ poolId, name: view.registration.name });
+    }
+    return pools;
+  }
 
-    /** The pools in the scope, by id; as at a moment, those registered by then. */
-    async pools(scope: '*' | readonly string[], asAt?: string) {
-      await readModel.catchUp();
-      const pools: { poolId: string; name: string }[] = [];
-      for (const poolId of readModel.poolIds()) {
-        if (scope !== '*' && !scope.includes(poolId)) continue;
-        const view = await viewOf(poolId, asAt);
-        if (view?.registration != null) pools.push({ poolId, name: view.registration.name });
-      }
-      return pools;
-    },
+  async auditTrail(filter: AuditFilter): Promise<AuditPage> {
+    await this.#dependencies.readModel.catchUp();
+    return this.#dependencies.readModel.auditTrail(filter);
+  }
 
-    async auditTrail(filter: AuditFilter): Promise<AuditPage> {
-      await readModel.catchUp();
-      return readModel.auditTrail(filter);
-    },
+  /** The users and tokens, now or as they were at a moment. */
+  users(asAt?: string): Promise<AccessState> {
+    const access = this.#dependencies.access;
+    return asAt === undefined ? access.current() : access.asAt(asAt);
+  }
 
-    /** The users and tokens, now or as they were at a moment. */
-    users(asAt?: string): Promise<AccessState> {
-      return asAt === undefined ? dependencies.access.current() : dependencies.access.asAt(asAt);
-    },
+  /** The identity a bearer token proves, or undefined for a token that proves none. */
+  authenticate(bearer: string): Promise<Identity | undefined> {
+    return this.#dependencies.access.authenticate(bearer);
+  }
 
-    /** The quarterly position's digest at exact stream versions: what a close signs off. */
-    async positionDigest(
-      poolId: string,
-      year: string,
-      quarter: Quarter,
-      versions: { readonly poolVersion: number; readonly ledgerVersion: number },
-    ): Promise<string | undefined> {
-      const found = await quarterlyReportAtVersions(
-        store,
-        poolId,
-        year,
-        quarter,
-        versions,
-        ragThresholds,
-      );
-      return found?.digest;
-    },
+  /** The quarterly position's digest at exact stream versions: what a close signs off. */
+  async positionDigest(
+    poolId: string,
+    year: string,
+    quarter: Quarter,
+    versions: { readonly poolVersion: number; readonly ledgerVersion: number },
+  ): Promise<string | undefined> {
+    const { store, ragThresholds } = this.#dependencies;
+    const report = await quarterlyReportAtVersions(
+      store,
+      poolId,
+      year,
+      quarter,
+      versions,
+      ragThresholds,
+    );
+    return report?.digest;
+  }
 
-    verify(): Promise<Verification> {
-      return verifyLedger(store, { ragThresholds, densePositions: dependencies.densePositions });
-    },
+  verify(): Promise<Verification> {
+    const { store, ragThresholds, densePositions } = this.#dependencies;
+    return verifyLedger(store, { ragThresholds, densePositions });
+  }
 
-    /** How far the read model is behind the log, counted up to `atMost + 1` events. */
-    behind(atMost: number) {
-      return readModel.behind(atMost);
-    },
-  };
+  /** How far the read model is behind the log, counted up to `atMost + 1` events. */
+  behind(atMost: number) {
+    return this.#dependencies.readModel.behind(atMost);
+  }
+
+  async #viewOf(poolId: string, asAt?: string): Promise<PoolView | undefined> {
+    const { store, readModel } = this.#dependencies;
+    if (asAt !== undefined) return poolViewFromStreams(store, poolId, { asAt });
+    await readModel.catchUp();
+    return readModel.poolView(poolId);
+  }
 }
-
-export type ReadFace = ReturnType<typeof createReadFace>;
 
 export interface ReadFaceDependencies {
   readonly store: EventStore;
@@ -184,4 +188,19 @@ const REPORTS: {
   extract: (view, query, thresholds) => nhsEnglandExtract(view, query.year, thresholds),
   ibcf: (view, query) => ibcfSplit(view, query.year),
   savings: (view, query) => savingsReport(view, query.year),
+};
+
+export type {
+  AuditEntry,
+  AuditFilter,
+  AuditPage,
+  Balances,
+  IbcfSplit,
+  Identity,
+  NhsEnglandExtract,
+  PoolSummary,
+  QuarterlyReport,
+  SavingsReport,
+  Verification,
+  YearEndStatement,
 };

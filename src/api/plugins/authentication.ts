@@ -1,5 +1,5 @@
 import fastifyPlugin from 'fastify-plugin';
-import type { Identity } from '../../projections/access-directory.ts';
+import type { Identity } from '../../projections/read-face.ts';
 import { problem, sendProblem } from '../problems.ts';
 import type { ApiDependencies } from '../route-kit.ts';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AuditFilter } from '../../projections/audit-trail.ts';
+import type { AuditFilter } from '../../projections/read-face.ts';
 import { type RouteSpec, route } from '../route-kit.ts';
 import { auditPage, auditQuery } from './audit-schemas.ts';
 import { poolParams } from './path-schemas.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Money } from '#money';
 import { canonicalJson } from '../../events/canonical-json.ts';
 import { QUARTERS, type Quarter } from '../../events/catalogue/index.ts';
-import { own } from '../view/amounts.ts';
+import { own, zeroByQuarter } from '../view/amounts.ts';
 import type { CorrectionRecord, PoolView, YearView } from '../view/pool-view.ts';
 import {
   compareSchemeIds,
@@ -124,6 +124,15 @@ export function positionDigest(position: QuarterlyPosition): string {
   return createHash('sha256').update(canonicalJson(position)).digest('hex');
 }
 
+/** The quarter being reported, the quarters to date, and those before it. */
+interface Period {
+  readonly quarter: Quarter;
+  readonly toDate: readonly Quarter[];
+  readonly before: readonly Quarter[];
+}
+
+type PositionLine = ReturnType<typeof positionLines>[number];
+
 function quarterlyPosition(
   view: PoolView,
   year: YearView,
@@ -131,8 +140,43 @@ function quarterlyPosition(
   thresholds: RagThresholds,
 ): QuarterlyPosition {
   const toDate = QUARTERS.slice(0, QUARTERS.indexOf(quarter) + 1);
-  const before = toDate.slice(0, -1);
-  const lines = orderedLines(year).map(({ schemeId, fundingStream, figures }) => {
+  const period: Period = { quarter, toDate, before: toDate.slice(0, -1) };
+  const lines = positionLines(view, year, period, thresholds);
+  return {
+    poolId: view.poolId,
+    poolName: view.registration?.name ?? '',
+    year: year.year,
+    quarter,
+    ragThresholds: thresholds,
+    lines: lines.map(lineFigures),
+    streams: orderedStreams(year).map((fundingStream) => {
+      const ofStream = lines.filter((line) => line.fundingStream === fundingStream);
+      return {
+        fundingStream,
+        contributions: streamContributions(year, fundingStream, toDate).toString(),
+        received: streamReceived(year, fundingStream, toDate).toString(),
+        spendInQuarter: sumOf(ofStream, (row) => row.spendInQuarter).toString(),
+        ...aggregate(ofStream),
+      };
+    }),
+    schemeTypes: [...new Set(lines.map((line) => line.schemeType))].sort().map((schemeType) => ({
+      schemeType,
+      ...aggregate(lines.filter((line) => line.schemeType === schemeType)),
+    })),
+    partners: positionPartners(view, year, toDate),
+    ...decisionsInQuarter(year, period),
+    ibcfByPurpose: ibcfInQuarter(year, period),
+    savings: savingsInQuarter(view, year, period),
+    totals: {
+      ...aggregate(lines),
+      spendInQuarter: sumOf(lines, (row) => row.spendInQuarter).toString(),
+    },
+  };
+}
+
+function positionLines(view: PoolView, year: YearView, period: Period, thresholds: RagThresholds) {
+  const { quarter, toDate, before } = period;
+  return orderedLines(year).map(({ schemeId, fundingStream, figures }) => {
     const budget = lineBudget(figures, toDate);
     const spendYearToDate = sumQuarters(figures.spendByQuarter, toDate);
     const given = latestForecast(figures, toDate);
@@ -156,107 +200,101 @@ function quarterlyPosition(
       rag: rag(budget, spendYearToDate, forecast, thresholds),
     };
   });
-  const sumOf = <Row>(rows: readonly Row[], pick: (row: Row) => Money) => Money.sum(rows.map(pick));
-  const aggregate = <Row extends (typeof lines)[number]>(rows: readonly Row[]) => ({
+}
+
+function lineFigures(line: PositionLine): QuarterlyPosition['lines'][number] {
+  return {
+    schemeId: line.schemeId,
+    schemeName: line.schemeName,
+    schemeType: line.schemeType,
+    fundingStream: line.fundingStream,
+    budget: line.budget.toString(),
+    budgetMovement: line.budgetMovement.toString(),
+    spendInQuarter: line.spendInQuarter.toString(),
+    spendYearToDate: line.spendYearToDate.toString(),
+    forecastOutturn: line.forecast.toString(),
+    forecastGiven: line.forecastGiven,
+    forecastMovement: line.forecastMovement.toString(),
+    variance: line.variance.toString(),
+    rag: line.rag,
+  };
+}
+
+function sumOf<Row>(rows: readonly Row[], pick: (row: Row) => Money): Money {
+  return Money.sum(rows.map(pick));
+}
+
+function aggregate(rows: readonly PositionLine[]) {
+  return {
     budget: sumOf(rows, (row) => row.budget).toString(),
     spendYearToDate: sumOf(rows, (row) => row.spendYearToDate).toString(),
     forecastOutturn: sumOf(rows, (row) => row.forecast).toString(),
     variance: sumOf(rows, (row) => row.variance).toString(),
+  };
+}
+
+function positionPartners(view: PoolView, year: YearView, toDate: readonly Quarter[]) {
+  return view.partners.map((partner) => {
+    const byStream = Object.values(own(year.contributions, partner.partnerId) ?? {});
+    return {
+      partnerId: partner.partnerId,
+      name: partner.name,
+      contributions: sumOf(byStream, (stream) =>
+        sumQuarters(stream.plannedByQuarter, toDate).plus(
+          sumQuarters(stream.variedByQuarter, toDate),
+        ),
+      ).toString(),
+      received: sumOf(byStream, (stream) =>
+        sumQuarters(stream.receivedByQuarter, toDate),
+      ).toString(),
+    };
   });
+}
+
+/** Virements and variations requested or decided in the quarter, as they stood at its end. */
+function decisionsInQuarter(year: YearView, period: Period) {
   const inQuarter = (decidedIn: Quarter | null, requestedIn: Quarter) =>
-    decidedIn === quarter || requestedIn === quarter;
+    decidedIn === period.quarter || requestedIn === period.quarter;
   return {
-    poolId: view.poolId,
-    poolName: view.registration?.name ?? '',
-    year: year.year,
-    quarter,
-    ragThresholds: thresholds,
-    lines: lines.map((line) => ({
-      schemeId: line.schemeId,
-      schemeName: line.schemeName,
-      schemeType: line.schemeType,
-      fundingStream: line.fundingStream,
-      budget: line.budget.toString(),
-      budgetMovement: line.budgetMovement.toString(),
-      spendInQuarter: line.spendInQuarter.toString(),
-      spendYearToDate: line.spendYearToDate.toString(),
-      forecastOutturn: line.forecast.toString(),
-      forecastGiven: line.forecastGiven,
-      forecastMovement: line.forecastMovement.toString(),
-      variance: line.variance.toString(),
-      rag: line.rag,
-    })),
-    streams: orderedStreams(year).map((fundingStream) => {
-      const ofStream = lines.filter((line) => line.fundingStream === fundingStream);
-      return {
-        fundingStream,
-        contributions: streamContributions(year, fundingStream, toDate).toString(),
-        received: streamReceived(year, fundingStream, toDate).toString(),
-        spendInQuarter: sumOf(ofStream, (row) => row.spendInQuarter).toString(),
-        ...aggregate(ofStream),
-      };
-    }),
-    schemeTypes: [...new Set(lines.map((line) => line.schemeType))].sort().map((schemeType) => ({
-      schemeType,
-      ...aggregate(lines.filter((line) => line.schemeType === schemeType)),
-    })),
-    partners: view.partners.map((partner) => {
-      const byStream = Object.values(own(year.contributions, partner.partnerId) ?? {});
-      return {
-        partnerId: partner.partnerId,
-        name: partner.name,
-        contributions: sumOf(byStream, (stream) =>
-          sumQuarters(stream.plannedByQuarter, toDate).plus(
-            sumQuarters(stream.variedByQuarter, toDate),
-          ),
-        ).toString(),
-        received: sumOf(byStream, (stream) =>
-          sumQuarters(stream.receivedByQuarter, toDate),
-        ).toString(),
-      };
-    }),
     virements: year.virements
       .filter((virement) => inQuarter(virement.decidedIn, virement.requestedIn))
-      .map((virement) => asAtQuarterEnd(virement, toDate)),
+      .map((virement) => asAtQuarterEnd(virement, period.toDate)),
     variations: year.variations
       .filter((variation) => inQuarter(variation.decidedIn, variation.requestedIn))
-      .map((variation) => asAtQuarterEnd(variation, toDate)),
-    ibcfByPurpose: Object.keys(year.ibcfByPurpose)
-      .sort()
-      .map((purpose) => {
-        const amounts = own(year.ibcfByPurpose, purpose) ?? {
-          Q1: '0.00',
-          Q2: '0.00',
-          Q3: '0.00',
-          Q4: '0.00',
-        };
-        return {
-          purpose,
-          inQuarter: amounts[quarter],
-          yearToDate: sumQuarters(amounts, toDate).toString(),
-        };
-      }),
-    savings: Object.keys(year.savings)
-      .sort(compareSchemeIds)
-      .map((schemeId) => {
-        const saving = own(year.savings, schemeId) ?? {
-          planned: '0.00',
-          cashablePlanned: '0.00',
-          realisedByQuarter: { Q1: '0.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' },
-        };
-        return {
-          schemeId,
-          schemeName: schemeLabel(view, schemeId).schemeName,
-          planned: saving.planned,
-          realisedInQuarter: saving.realisedByQuarter[quarter],
-          realisedYearToDate: sumQuarters(saving.realisedByQuarter, toDate).toString(),
-        };
-      }),
-    totals: {
-      ...aggregate(lines),
-      spendInQuarter: sumOf(lines, (row) => row.spendInQuarter).toString(),
-    },
+      .map((variation) => asAtQuarterEnd(variation, period.toDate)),
   };
+}
+
+function ibcfInQuarter(year: YearView, period: Period) {
+  return Object.keys(year.ibcfByPurpose)
+    .sort()
+    .map((purpose) => {
+      const amounts = own(year.ibcfByPurpose, purpose) ?? zeroByQuarter();
+      return {
+        purpose,
+        inQuarter: amounts[period.quarter],
+        yearToDate: sumQuarters(amounts, period.toDate).toString(),
+      };
+    });
+}
+
+function savingsInQuarter(view: PoolView, year: YearView, period: Period) {
+  return Object.keys(year.savings)
+    .sort(compareSchemeIds)
+    .map((schemeId) => {
+      const saving = own(year.savings, schemeId) ?? {
+        planned: '0.00',
+        cashablePlanned: '0.00',
+        realisedByQuarter: zeroByQuarter(),
+      };
+      return {
+        schemeId,
+        schemeName: schemeLabel(view, schemeId).schemeName,
+        planned: saving.planned,
+        realisedInQuarter: saving.realisedByQuarter[period.quarter],
+        realisedYearToDate: sumQuarters(saving.realisedByQuarter, period.toDate).toString(),
+      };
+    });
 }
 
 /** A request as it stood at the quarter's end: one decided in a later quarter was still pending. */

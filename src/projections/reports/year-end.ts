@@ -1,7 +1,7 @@
 import { Money } from '#money';
 import { own } from '../view/amounts.ts';
-import type { PoolView } from '../view/pool-view.ts';
-import { poolBalances } from './balances.ts';
+import type { PoolView, YearView } from '../view/pool-view.ts';
+import { type Balances, poolBalances } from './balances.ts';
 import { compareSchemeIds, type RagThresholds } from './figures.ts';
 
 /**
@@ -58,14 +58,56 @@ export function yearEndStatement(
   const year = own(view.years, yearId);
   const balances = poolBalances(view, yearId, thresholds);
   if (year === undefined || balances === undefined) return undefined;
-  const sum = (values: readonly string[]) => Money.sum(values.map((value) => Money.parse(value)));
-  const contributions = view.partners.map((partner) => {
-    const byStream = Object.entries(own(year.contributions, partner.partnerId) ?? {})
-      .map(([fundingStream]) => ({
+  const expenditureByScheme = bySchemes(balances);
+  const totalContributions = sum(balances.streams.map((stream) => stream.contributions));
+  const totalSpent = sum(balances.streams.map((stream) => stream.spent));
+  const net = totalSpent.minus(totalContributions);
+  const applied = year.riskShare;
+  return {
+    poolId: view.poolId,
+    poolName: balances.poolName,
+    year: yearId,
+    outturnDetermined: year.outturn !== null,
+    contributions: contributionsByPartner(view, year),
+    expenditureByScheme,
+    expenditureBySchemeType: bySchemeTypes(expenditureByScheme),
+    expenditureByStream: balances.streams.map((stream) => ({
+      fundingStream: stream.fundingStream,
+      contributions: stream.contributions,
+      spent: stream.spent,
+      net: Money.parse(stream.spent).minus(Money.parse(stream.contributions)).toString(),
+    })),
+    net: {
+      contributions: totalContributions.toString(),
+      spent: totalSpent.toString(),
+      net: net.toString(),
+    },
+    riskShare:
+      applied === null
+        ? {
+            status: 'projected' as const,
+            basis: view.riskShare.basis,
+            allocations: balances.partners.map((partner) => ({
+              partnerId: partner.partnerId,
+              amount: partner.riskShareExposure,
+            })),
+          }
+        : { status: 'applied' as const, basis: applied.basis, allocations: applied.allocations },
+    carryForward: applied === null && net.isNegative() ? net.negated().toString() : '0.00',
+  };
+}
+
+function sum(values: readonly string[]): Money {
+  return Money.sum(values.map((value) => Money.parse(value)));
+}
+
+function contributionsByPartner(view: PoolView, year: YearView) {
+  return view.partners.map((partner) => {
+    const ofPartner = own(year.contributions, partner.partnerId) ?? {};
+    const byStream = Object.keys(ofPartner)
+      .map((fundingStream) => ({
         fundingStream,
-        amount: balancesContribution(
-          own(own(year.contributions, partner.partnerId) ?? {}, fundingStream),
-        ).toString(),
+        amount: balancesContribution(own(ofPartner, fundingStream)).toString(),
       }))
       .filter((entry) => !Money.parse(entry.amount).isZero());
     return {
@@ -75,10 +117,13 @@ export function yearEndStatement(
       total: sum(byStream.map((entry) => entry.amount)).toString(),
     };
   });
+}
+
+function bySchemes(balances: Balances): YearEndStatement['expenditureByScheme'] {
   const schemeIds = [...new Set(balances.lines.map((line) => line.schemeId))].sort(
     compareSchemeIds,
   );
-  const expenditureByScheme = schemeIds.map((schemeId) => {
+  return schemeIds.map((schemeId) => {
     const lines = balances.lines.filter((line) => line.schemeId === schemeId);
     const budget = sum(lines.map((line) => line.currentBudget));
     const spent = sum(lines.map((line) => line.spent));
@@ -91,11 +136,16 @@ export function yearEndStatement(
       variance: spent.minus(budget).toString(),
     };
   });
-  const schemeTypes = [...new Set(expenditureByScheme.map((scheme) => scheme.schemeType))].sort();
-  const expenditureBySchemeType = schemeTypes.map((schemeType) => {
-    const schemes = expenditureByScheme.filter((scheme) => scheme.schemeType === schemeType);
-    const budget = sum(schemes.map((scheme) => scheme.budget));
-    const spent = sum(schemes.map((scheme) => scheme.spent));
+}
+
+function bySchemeTypes(
+  schemes: YearEndStatement['expenditureByScheme'],
+): YearEndStatement['expenditureBySchemeType'] {
+  const schemeTypes = [...new Set(schemes.map((scheme) => scheme.schemeType))].sort();
+  return schemeTypes.map((schemeType) => {
+    const ofType = schemes.filter((scheme) => scheme.schemeType === schemeType);
+    const budget = sum(ofType.map((scheme) => scheme.budget));
+    const spent = sum(ofType.map((scheme) => scheme.spent));
     return {
       schemeType,
       budget: budget.toString(),
@@ -103,44 +153,6 @@ export function yearEndStatement(
       variance: spent.minus(budget).toString(),
     };
   });
-  const expenditureByStream = balances.streams.map((stream) => ({
-    fundingStream: stream.fundingStream,
-    contributions: stream.contributions,
-    spent: stream.spent,
-    net: Money.parse(stream.spent).minus(Money.parse(stream.contributions)).toString(),
-  }));
-  const totalContributions = sum(balances.streams.map((stream) => stream.contributions));
-  const totalSpent = sum(balances.streams.map((stream) => stream.spent));
-  const net = totalSpent.minus(totalContributions);
-  const applied = year.riskShare;
-  const riskShare =
-    applied === null
-      ? {
-          status: 'projected' as const,
-          basis: view.riskShare.basis,
-          allocations: balances.partners.map((partner) => ({
-            partnerId: partner.partnerId,
-            amount: partner.riskShareExposure,
-          })),
-        }
-      : { status: 'applied' as const, basis: applied.basis, allocations: applied.allocations };
-  return {
-    poolId: view.poolId,
-    poolName: balances.poolName,
-    year: yearId,
-    outturnDetermined: year.outturn !== null,
-    contributions,
-    expenditureByScheme,
-    expenditureBySchemeType,
-    expenditureByStream,
-    net: {
-      contributions: totalContributions.toString(),
-      spent: totalSpent.toString(),
-      net: net.toString(),
-    },
-    riskShare,
-    carryForward: applied === null && net.isNegative() ? net.negated().toString() : '0.00',
-  };
 }
 
 function balancesContribution(

@@ -8,25 +8,11 @@ import { addSpend, line, savingsOf } from './year-view-parts.ts';
 export function foldMoneyOut(year: YearView, event: LedgerEventIn<'moneyOut'>): void {
   switch (event.type) {
     case 'SpendRecorded.v1':
-      addSpend(
-        year,
-        event.data.schemeId,
-        event.data.fundingStream,
-        event.data.quarter,
-        event.data.amount,
-        event.data.ibcfPurpose,
-      );
+      addSpend(year, event.data);
       return;
     case 'SpendReversed.v1': {
       const amount = Money.parse(event.data.amount).negated().toString();
-      addSpend(
-        year,
-        event.data.schemeId,
-        event.data.fundingStream,
-        event.data.quarter,
-        amount,
-        event.data.ibcfPurpose,
-      );
+      addSpend(year, { ...event.data, amount });
       year.corrections.push({
         id: event.data.reversalId,
         kind: 'reversal',
@@ -40,14 +26,7 @@ export function foldMoneyOut(year: YearView, event: LedgerEventIn<'moneyOut'>): 
       return;
     }
     case 'PriorPeriodAdjustmentPosted.v1':
-      addSpend(
-        year,
-        event.data.schemeId,
-        event.data.fundingStream,
-        event.data.quarter,
-        event.data.amount,
-        event.data.ibcfPurpose,
-      );
+      addSpend(year, event.data);
       year.corrections.push({
         id: event.data.adjustmentId,
         kind: 'prior-period-adjustment',

@@ -25,18 +25,22 @@ export function addStream(
   stream[figure] = addAmount(stream[figure], amount);
 }
 
-export function addSpend(
-  year: YearView,
-  schemeId: string,
-  fundingStream: string,
-  quarter: Quarter,
-  amount: string,
-  purpose: string | undefined,
-): void {
+/** A posting of spend (or its reversal, or an adjustment) to a line in a quarter. */
+export interface SpendPosting {
+  readonly schemeId: string;
+  readonly fundingStream: string;
+  readonly quarter: Quarter;
+  /** Signed: a reversal takes the spend off again. */
+  readonly amount: string;
+  readonly ibcfPurpose?: string | undefined;
+}
+
+export function addSpend(year: YearView, posting: SpendPosting): void {
+  const { schemeId, fundingStream, quarter, amount, ibcfPurpose } = posting;
   addTo(line(year, schemeId, fundingStream).spendByQuarter, quarter, amount);
   addStream(year, fundingStream, 'spent', amount);
-  if (purpose !== undefined)
-    addTo(entry(year.ibcfByPurpose, purpose, zeroByQuarter), quarter, amount);
+  if (ibcfPurpose !== undefined)
+    addTo(entry(year.ibcfByPurpose, ibcfPurpose, zeroByQuarter), quarter, amount);
 }
 
 export function contribution(year: YearView, partnerId: string, fundingStream: string) {

@@ -161,53 +161,8 @@ export class EventStoreDbEventStore implements EventStore {
     if (expected !== 'any' && (expected === 'no-stream' ? 0 : expected) !== tip.version) {
       throw new WrongExpectedVersionError(streamId, expected, tip.version);
     }
-    let fromVersion = tip.version;
-    const planned = appends.map(({ append, markerRevision }) => {
-      const intent: IntendedMarker = {
-        streamId,
-        fromVersion,
-        eventCount: append.events.length,
-        digest: append.digest,
-      };
-      fromVersion += append.events.length;
-      return { key: append.idempotencyKey, markerRevision, intent };
-    });
-    // The intents are independent of one another: written side by side, a group commit of many
-    // appends waits for one round trip rather than one per append.
-    const intents = await Promise.all(
-      planned.map(async ({ key, markerRevision, intent }) => {
-        try {
-          const written = await this.#client.appendToStream(
-            markerStream(key),
-            jsonEvent({ type: INTENDED_MARKER, data: { ...intent } }),
-            { expectedRevision: markerRevision ?? NO_STREAM },
-          );
-          return { key, revision: written.nextExpectedRevision, intent };
-        } catch (error) {
-          // Another attempt under the same key got in between: the caller reloads and retries,
-          // and then finds that attempt's append by its key if it was recorded.
-          if (error instanceof ServerWrongExpectedVersion)
-            throw new WrongExpectedVersionError(streamId, expected, tip.version);
-          throw error;
-        }
-      }),
-    );
-    let previousHash = tip.hash;
-    let version = tip.version;
-    const data = appends.flatMap(({ append }) =>
-      append.events.map((event, index) => {
-        version += 1;
-        const hash = eventHash({ streamId, streamVersion: version, ...event, previousHash });
-        const metadata: StoredMetadata = { envelope: event.metadata, previousHash, hash };
-        previousHash = hash;
-        return jsonEvent({
-          id: deriveEventId(append.idempotencyKey, index),
-          type: event.type,
-          data: event.data as Record<string, unknown>,
-          metadata: metadata as never,
-        });
-      }),
-    );
+    const intents = await this.#writeIntents(streamId, appends, expected, tip.version);
+    const data = chainedEvents(streamId, appends, tip);
     let written: Awaited<ReturnType<EventStoreDBClient['appendToStream']>>;
     try {
       written = await this.#client.appendToStream(streamId, data, {
@@ -227,6 +182,48 @@ export class EventStoreDbEventStore implements EventStore {
       recorded.map(({ key, revision, marker }) => this.#recordMarker(key, marker, revision)),
     );
     return recorded.map(({ marker }) => ({ ...resultOf(marker), replayed: false }));
+  }
+
+  /**
+   * Each key's marker records its intent (the stream and version its events will take) before
+   * they are written. The intents are independent of one another: written side by side, a group
+   * commit of many appends waits for one round trip rather than one per append.
+   */
+  #writeIntents(
+    streamId: string,
+    appends: readonly PendingAppend[],
+    expected: ExpectedVersion,
+    tipVersion: number,
+  ) {
+    let fromVersion = tipVersion;
+    const planned = appends.map(({ append, markerRevision }) => {
+      const intent: IntendedMarker = {
+        streamId,
+        fromVersion,
+        eventCount: append.events.length,
+        digest: append.digest,
+      };
+      fromVersion += append.events.length;
+      return { key: append.idempotencyKey, markerRevision, intent };
+    });
+    return Promise.all(
+      planned.map(async ({ key, markerRevision, intent }) => {
+        try {
+          const written = await this.#client.appendToStream(
+            markerStream(key),
+            jsonEvent({ type: INTENDED_MARKER, data: { ...intent } }),
+            { expectedRevision: markerRevision ?? NO_STREAM },
+          );
+          return { key, revision: written.nextExpectedRevision, intent };
+        } catch (error) {
+          // Another attempt under the same key got in between: the caller reloads and retries,
+          // and then finds that attempt's append by its key if it was recorded.
+          if (error instanceof ServerWrongExpectedVersion)
+            throw new WrongExpectedVersionError(streamId, expected, tipVersion);
+          throw error;
+        }
+      }),
+    );
   }
 
   /** The stream's version and its last event's hash. */
@@ -648,4 +645,28 @@ export function toPortAppendError(
 /** A connection string with its password, if any, left out: it may be printed. */
 export function redactConnectionString(connectionString: string): string {
   return connectionString.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+/** The appends' events as the server stores them: each with its hash and the one before it. */
+function chainedEvents(
+  streamId: string,
+  appends: readonly PendingAppend[],
+  tip: { readonly version: number; readonly hash: string },
+) {
+  let previousHash = tip.hash;
+  let version = tip.version;
+  return appends.flatMap(({ append }) =>
+    append.events.map((event, index) => {
+      version += 1;
+      const hash = eventHash({ streamId, streamVersion: version, ...event, previousHash });
+      const metadata: StoredMetadata = { envelope: event.metadata, previousHash, hash };
+      previousHash = hash;
+      return jsonEvent({
+        id: deriveEventId(append.idempotencyKey, index),
+        type: event.type,
+        data: event.data as Record<string, unknown>,
+        metadata: metadata as never,
+      });
+    }),
+  );
 }

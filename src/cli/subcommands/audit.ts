@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { LedgerConfig } from '../../config.ts';
 import { auditCsv } from '../../documents/report-documents.ts';
-import type { AuditEntry, AuditFilter } from '../../projections/audit-trail.ts';
+import type { AuditEntry, AuditFilter } from '../../projections/read-face.ts';
 import { EXIT, print, UsageError, withLedger } from '../cli-kit.ts';
 import { Progress } from '../progress.ts';
 
