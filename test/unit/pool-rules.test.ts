@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type PoolCommand, poolDecider } from '../../src/commands/pool/pool-decider.ts';
-import type { SchemeColumns } from '../../src/events/catalogue/index.ts';
+import type { PoolEvent, SchemeColumns } from '../../src/events/catalogue/index.ts';
 import {
   admin,
-  decideLedger,
-  foldPool,
   linesAllocated,
   MIN_CCG,
   officer,
@@ -13,11 +10,9 @@ import {
   referenceData,
   YEAR,
 } from '../support/domain.ts';
+import { given, givenPool } from '../support/given.ts';
 
 /** The pool's rules: set-up, partners, risk-share terms, years, schemes. */
-
-const decide = (command: PoolCommand, given = poolSetUp) =>
-  poolDecider.decide(command, foldPool(given));
 
 const columns: SchemeColumns = {
   name: 'Falls liaison service',
@@ -31,18 +26,16 @@ const columns: SchemeColumns = {
 
 describe('pool set-up', () => {
   it('registers a pool with its host partner', () => {
-    const decision = decide(
-      {
+    givenPool([])
+      .when({
         type: 'RegisterPool',
         actor: admin,
         poolId: POOL,
         name: 'Hertfordshire BCF',
         hwbArea: 'Hertfordshire',
         host: { partnerId: 'HCC', name: 'Hertfordshire County Council', kind: 'Local Authority' },
-      },
-      [],
-    );
-    expect(decision).toEqual({ ok: true, events: poolSetUp.slice(0, 2) });
+      })
+      .then(...poolSetUp.slice(0, 2));
   });
 
   it('does nothing when the same pool is registered again, and refuses different details', () => {
@@ -54,30 +47,23 @@ describe('pool set-up', () => {
       hwbArea: 'Hertfordshire',
       host: { partnerId: 'HCC', name: 'x', kind: 'Local Authority' as const },
     };
-    expect(decide(again)).toEqual({ ok: true, events: [] });
-    expect(decide({ ...again, name: 'Another' })).toMatchObject({
-      ok: false,
-      error: { code: 'pool-already-registered', field: 'poolId', value: POOL },
-    });
+    givenPool().when(again).thenNothing();
+    givenPool()
+      .when({ ...again, name: 'Another' })
+      .thenRefused('pool-already-registered', 'poolId', POOL);
   });
 
   it('refuses anything for a pool that is not registered', () => {
-    expect(
-      decide(
-        {
-          type: 'JoinPartner',
-          actor: admin,
-          poolId: POOL,
-          partnerId: 'CPCCG',
-          name: 'C&P CCG',
-          kind: 'CCG',
-        },
-        [],
-      ),
-    ).toMatchObject({
-      ok: false,
-      error: { code: 'pool-not-registered' },
-    });
+    givenPool([])
+      .when({
+        type: 'JoinPartner',
+        actor: admin,
+        poolId: POOL,
+        partnerId: 'CPCCG',
+        name: 'C&P CCG',
+        kind: 'CCG',
+      })
+      .thenRefused('pool-not-registered', 'poolId', POOL);
   });
 
   it('lets a partner join once; the same details again change nothing', () => {
@@ -89,21 +75,20 @@ describe('pool set-up', () => {
       name: 'Cambridgeshire and Peterborough CCG',
       kind: 'CCG' as const,
     };
-    expect(decide(join)).toMatchObject({ ok: true, events: [{ type: 'PartnerJoined.v1' }] });
-    expect(decide({ ...join, partnerId: 'HVCCG', name: 'Herts Valleys CCG' })).toEqual({
-      ok: true,
-      events: [],
-    });
-    expect(decide({ ...join, partnerId: 'HVCCG' })).toMatchObject({
-      ok: false,
-      error: { code: 'partner-already-joined', value: 'HVCCG' },
-    });
+    const { type: _type, actor: _actor, ...joined } = join;
+    givenPool().when(join).then({ type: 'PartnerJoined.v1', data: joined });
+    givenPool()
+      .when({ ...join, partnerId: 'HVCCG', name: 'Herts Valleys CCG' })
+      .thenNothing();
+    givenPool()
+      .when({ ...join, partnerId: 'HVCCG' })
+      .thenRefused('partner-already-joined', 'partnerId', 'HVCCG');
   });
 });
 
 describe('risk-share terms', () => {
   const terms = (shares: { partnerId: string; percentage: string }[]) =>
-    decide({
+    givenPool().when({
       type: 'AgreeRiskShareTerms',
       actor: admin,
       poolId: POOL,
@@ -112,44 +97,39 @@ describe('risk-share terms', () => {
     });
 
   it('agrees fixed shares that add up to 100%', () => {
-    expect(
-      terms([
-        { partnerId: 'HCC', percentage: '60' },
-        { partnerId: 'ENHCCG', percentage: '40.00' },
-      ]),
-    ).toMatchObject({ ok: true, events: [{ type: 'RiskShareTermsAgreed.v1' }] });
+    const shares = [
+      { partnerId: 'HCC', percentage: '60' },
+      { partnerId: 'ENHCCG', percentage: '40.00' },
+    ];
+    terms(shares).then({
+      type: 'RiskShareTermsAgreed.v1',
+      data: { poolId: POOL, basis: 'fixed-shares', fixedShares: [{ schemeId: '1', shares }] },
+    });
   });
 
   it('refuses shares that do not, naming the total', () => {
-    expect(
-      terms([
-        { partnerId: 'HCC', percentage: '60' },
-        { partnerId: 'ENHCCG', percentage: '39.99' },
-      ]),
-    ).toMatchObject({
-      ok: false,
-      error: {
-        code: 'risk-share-terms-invalid',
-        value: '99.99',
-        message: 'the shares of scheme "1" add up to 99.99%, not 100%',
-      },
-    });
+    const refusal = terms([
+      { partnerId: 'HCC', percentage: '60' },
+      { partnerId: 'ENHCCG', percentage: '39.99' },
+    ]).thenRefused('risk-share-terms-invalid', 'fixedShares[0].shares', '99.99');
+    expect(refusal.message).toBe('the shares of scheme "1" add up to 99.99%, not 100%');
   });
 
   it('refuses shares for unknown partners or schemes', () => {
-    expect(terms([{ partnerId: 'NOBODY', percentage: '100' }])).toMatchObject({
-      ok: false,
-      error: { code: 'partner-unknown', value: 'NOBODY' },
-    });
-    expect(
-      decide({
+    terms([{ partnerId: 'NOBODY', percentage: '100' }]).thenRefused(
+      'partner-unknown',
+      'fixedShares[0].shares[0].partnerId',
+      'NOBODY',
+    );
+    givenPool()
+      .when({
         type: 'AgreeRiskShareTerms',
         actor: admin,
         poolId: POOL,
         basis: 'fixed-shares',
         fixedShares: [{ schemeId: '99', shares: [] }],
-      }),
-    ).toMatchObject({ ok: false, error: { code: 'scheme-unknown', value: '99' } });
+      })
+      .thenRefused('scheme-unknown', 'fixedShares[0].schemeId', '99');
   });
 });
 
@@ -162,23 +142,24 @@ describe('financial years', () => {
       year: '2018-19',
       referenceData,
     };
-    expect(decide(open)).toMatchObject({
-      ok: true,
-      events: [{ type: 'FinancialYearOpened.v1', data: { year: '2018-19' } }],
-    });
-    expect(decide({ ...open, year: YEAR })).toEqual({ ok: true, events: [] });
-    expect(
-      decide({ ...open, year: YEAR, referenceData: { ...referenceData, version: 'other' } }),
-    ).toMatchObject({
-      ok: false,
-      error: { code: 'year-already-open', value: YEAR },
-    });
+    givenPool()
+      .when(open)
+      .then({
+        type: 'FinancialYearOpened.v1',
+        data: { poolId: POOL, year: '2018-19', referenceData },
+      });
+    givenPool()
+      .when({ ...open, year: YEAR })
+      .thenNothing();
+    givenPool()
+      .when({ ...open, year: YEAR, referenceData: { ...referenceData, version: 'other' } })
+      .thenRefused('year-already-open', 'year', YEAR);
   });
 });
 
 describe('schemes', () => {
   const register = (overrides: Partial<SchemeColumns> = {}) =>
-    decide({
+    givenPool().when({
       type: 'RegisterScheme',
       actor: officer,
       poolId: POOL,
@@ -187,92 +168,62 @@ describe('schemes', () => {
     });
 
   it('registers a scheme in the template’s columns', () => {
-    expect(register()).toEqual({
-      ok: true,
-      events: [{ type: 'SchemeRegistered.v1', data: { poolId: POOL, schemeId: '6', ...columns } }],
+    register().then({
+      type: 'SchemeRegistered.v1',
+      data: { poolId: POOL, schemeId: '6', ...columns },
     });
   });
 
   it('refuses values outside the year’s reference lists, naming the column and value', () => {
-    expect(register({ schemeType: 'Bingo' })).toMatchObject({
-      ok: false,
-      error: { code: 'reference-unknown', field: 'schemeType', value: 'Bingo' },
-    });
-    expect(register({ provider: 'Nobody' })).toMatchObject({
-      ok: false,
-      error: { code: 'reference-unknown', field: 'provider', value: 'Nobody' },
-    });
+    register({ schemeType: 'Bingo' }).thenRefused('reference-unknown', 'schemeType', 'Bingo');
+    register({ provider: 'Nobody' }).thenRefused('reference-unknown', 'provider', 'Nobody');
   });
 
   it('needs NHS and LA percentages adding up to 100 for a joint scheme, and none otherwise', () => {
-    expect(
-      register({ commissioner: 'Joint', nhsPercentage: '60', laPercentage: '40' }),
-    ).toMatchObject({ ok: true });
-    expect(
-      register({ commissioner: 'Joint', nhsPercentage: '60', laPercentage: '30' }),
-    ).toMatchObject({ ok: false, error: { code: 'commissioner-split-invalid' } });
-    expect(register({ nhsPercentage: '60', laPercentage: '40' })).toMatchObject({
-      ok: false,
-      error: { code: 'commissioner-split-invalid', field: 'commissioner' },
+    const joint = { commissioner: 'Joint', nhsPercentage: '60', laPercentage: '40' };
+    register(joint).then({
+      type: 'SchemeRegistered.v1',
+      data: { poolId: POOL, schemeId: '6', ...columns, ...joint },
     });
+    register({ ...joint, laPercentage: '30' }).thenRefused(
+      'commissioner-split-invalid',
+      'nhsPercentage',
+    );
+    register({ nhsPercentage: '60', laPercentage: '40' }).thenRefused(
+      'commissioner-split-invalid',
+      'commissioner',
+    );
   });
 
   it('refuses schemes before any year is open', () => {
-    expect(
-      decide(
-        { type: 'RegisterScheme', actor: officer, poolId: POOL, schemeId: '6', columns },
-        poolSetUp.slice(0, 4),
-      ),
-    ).toMatchObject({
-      ok: false,
-      error: { code: 'year-not-open' },
-    });
+    givenPool(poolSetUp.slice(0, 4))
+      .when({ type: 'RegisterScheme', actor: officer, poolId: POOL, schemeId: '6', columns })
+      .thenRefused('year-not-open');
   });
 
   it('amends only what changed; an amendment changing nothing records nothing', () => {
-    expect(
-      decide({
-        type: 'AmendScheme',
-        actor: officer,
-        poolId: POOL,
-        schemeId: '1',
-        changes: { name: 'SCAH', provider: 'Local Authority' },
-      }),
-    ).toEqual({
-      ok: true,
-      events: [
-        {
-          type: 'SchemeAmended.v1',
-          data: { poolId: POOL, schemeId: '1', changes: { name: 'SCAH' } },
-        },
-      ],
-    });
-    expect(
-      decide({
-        type: 'AmendScheme',
-        actor: officer,
-        poolId: POOL,
-        schemeId: '1',
-        changes: { provider: 'Local Authority' },
-      }),
-    ).toEqual({ ok: true, events: [] });
+    const amend = { type: 'AmendScheme' as const, actor: officer, poolId: POOL, schemeId: '1' };
+    givenPool()
+      .when({ ...amend, changes: { name: 'SCAH', provider: 'Local Authority' } })
+      .then({
+        type: 'SchemeAmended.v1',
+        data: { poolId: POOL, schemeId: '1', changes: { name: 'SCAH' } },
+      });
+    givenPool()
+      .when({ ...amend, changes: { provider: 'Local Authority' } })
+      .thenNothing();
   });
 
   it('withdraws a scheme, after which it takes no new spend', () => {
-    const withdrawn = decide({
-      type: 'WithdrawScheme',
-      actor: officer,
-      poolId: POOL,
-      schemeId: '1',
-    });
-    expect(withdrawn).toEqual({
-      ok: true,
-      events: [{ type: 'SchemeWithdrawn.v1', data: { poolId: POOL, schemeId: '1' } }],
-    });
-    const pool = [...poolSetUp, ...(withdrawn.ok ? withdrawn.events : [])];
-    const spend = decideLedger(
-      { pool, ledger: linesAllocated },
-      {
+    const withdrawn: PoolEvent = {
+      type: 'SchemeWithdrawn.v1',
+      data: { poolId: POOL, schemeId: '1' },
+    };
+    givenPool()
+      .when({ type: 'WithdrawScheme', actor: officer, poolId: POOL, schemeId: '1' })
+      .then(withdrawn);
+    given({ pool: [...poolSetUp, withdrawn], ledger: linesAllocated })
+      .when({
         type: 'RecordSpend',
         actor: officer,
         spendId: 's1',
@@ -284,11 +235,7 @@ describe('schemes', () => {
         supplier: '',
         erpReference: '',
         description: '',
-      },
-    );
-    expect(spend).toMatchObject({
-      ok: false,
-      error: { code: 'scheme-withdrawn', field: 'schemeId', value: '1' },
-    });
+      })
+      .thenRefused('scheme-withdrawn', 'schemeId', '1');
   });
 });

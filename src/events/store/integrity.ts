@@ -7,8 +7,13 @@ import {
   eventMetadataSchema,
   type NewEvent,
 } from '../envelope.ts';
-import { InvalidAppendError } from './errors.ts';
-import { type AppendOptions, STORE_LIMITS, STREAM_ID_PATTERN } from './port.ts';
+import { InvalidAppendError, WrongExpectedVersionError } from './errors.ts';
+import {
+  type AppendOptions,
+  type ExpectedVersion,
+  STORE_LIMITS,
+  STREAM_ID_PATTERN,
+} from './port.ts';
 
 /**
  * What every adapter does the same way: validating an append, the canonical form an event is
@@ -194,4 +199,26 @@ export function verifyStreamChain(
     expectedVersion += 1;
   }
   return { ok: true, eventCount: expectedVersion - 1 };
+}
+
+/** The stream is at the version the append expects, or the append is refused. */
+export function checkExpectedVersion(
+  streamId: string,
+  expected: ExpectedVersion,
+  actual: number,
+): void {
+  if (expected === 'any') return;
+  const wanted = expected === 'no-stream' ? 0 : expected;
+  if (wanted !== actual) throw new WrongExpectedVersionError(streamId, expected, actual);
+}
+
+/** The page size asked for, within the store's limits; a size beyond them is refused. */
+export function pageSize(limit: number | undefined): number {
+  const size = limit ?? STORE_LIMITS.defaultPageSize;
+  if (!Number.isSafeInteger(size) || size < 1 || size > STORE_LIMITS.maxPageSize) {
+    throw new InvalidAppendError(
+      `a page holds 1 to ${STORE_LIMITS.maxPageSize} events, not ${size}`,
+    );
+  }
+  return size;
 }

@@ -10,9 +10,11 @@ import {
   WrongExpectedVersionError,
 } from '../errors.ts';
 import {
+  checkExpectedVersion,
   deriveEventId,
   eventHash,
   GENESIS_HASH,
+  pageSize,
   type ValidatedAppend,
   validateAppend,
 } from '../integrity.ts';
@@ -358,22 +360,6 @@ function integrityError(row: EventRow, problem: string): StoreIntegrityError {
   return new StoreIntegrityError(
     `event at position ${globalPosition} (stream "${streamId}", version ${streamVersion}) ${problem}`,
   );
-}
-
-function checkExpectedVersion(streamId: string, expected: ExpectedVersion, actual: number): void {
-  if (expected === 'any') return;
-  const wanted = expected === 'no-stream' ? 0 : expected;
-  if (wanted !== actual) throw new WrongExpectedVersionError(streamId, expected, actual);
-}
-
-function pageSize(limit: number | undefined): number {
-  const size = limit ?? STORE_LIMITS.defaultPageSize;
-  if (!Number.isSafeInteger(size) || size < 1 || size > STORE_LIMITS.maxPageSize) {
-    throw new InvalidAppendError(
-      `a page holds 1 to ${STORE_LIMITS.maxPageSize} events, not ${size}`,
-    );
-  }
-  return size;
 }
 
 /** A row of EVENT_COLUMNS, as an array. */
