@@ -8,32 +8,55 @@ const whole = (minimum: number, maximum: number) =>
   z.coerce.number().int().min(minimum).max(maximum);
 
 const environmentSchema = z.object({
-  /** Where the embedded event store, the read model and the API's records live. */
-  LEDGER_DATA_DIR: z.string().min(1).default('data'),
-  /** The event store: the embedded SQLite file, or an EventStoreDB (KurrentDB) server or cluster. */
-  LEDGER_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
-  /** The EventStoreDB connection string, used when LEDGER_STORE=eventstoredb. */
-  LEDGER_EVENTSTOREDB_URL: z.string().min(1).default('esdb://localhost:2113?tls=false'),
-  LEDGER_HOST: z.string().min(1).default('127.0.0.1'),
-  LEDGER_PORT: whole(0, 65_535).default(3000),
+  LEDGER_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('data')
+    .describe('Where the embedded event store, the read model and the stored answers live.'),
+  LEDGER_STORE: z
+    .enum(['sqlite', 'eventstoredb'])
+    .default('sqlite')
+    .describe(
+      'The event store: the embedded SQLite file, or an EventStoreDB (KurrentDB) server or cluster.',
+    ),
+  LEDGER_EVENTSTOREDB_URL: z
+    .string()
+    .min(1)
+    .default('esdb://localhost:2113?tls=false')
+    .describe('The EventStoreDB connection string, used when LEDGER_STORE is eventstoredb.'),
+  LEDGER_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('The address the server listens on.'),
+  LEDGER_PORT: whole(0, 65_535).default(3000).describe('The port the server listens on.'),
   LEDGER_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
-  /** The largest request body accepted; larger ones get 413. */
-  LEDGER_BODY_LIMIT_BYTES: whole(1_024, 10 * 1_048_576).default(1_048_576),
-  /** Requests per caller per minute; beyond it 429 with Retry-After. */
-  LEDGER_RATE_LIMIT_PER_MINUTE: whole(1, 1_000_000).default(6_000),
-  /** The longest a request may take, and an idle connection may stay open. */
-  LEDGER_REQUEST_TIMEOUT_MS: whole(1_000, 600_000).default(30_000),
-  LEDGER_KEEP_ALIVE_TIMEOUT_MS: whole(1_000, 600_000).default(5_000),
-  /** Readiness fails while the read model is more than this many events behind the log. */
-  LEDGER_READY_MAX_LAG: whole(0, 10_000_000).default(1_000),
-  /**
-   * RAG of a scheme line: amber when its forecast outturn is above budget by more than this
-   * percentage of the budget, red above the second; red too once spend exceeds the budget.
-   */
-  LEDGER_RAG_AMBER_ABOVE_PERCENT: percentage.default('0.00'),
-  LEDGER_RAG_RED_ABOVE_PERCENT: percentage.default('5.00'),
+    .default('info')
+    .describe('How much the server logs: one line per request at info.'),
+  LEDGER_BODY_LIMIT_BYTES: whole(1_024, 10 * 1_048_576)
+    .default(1_048_576)
+    .describe('The largest request body accepted; larger ones get 413.'),
+  LEDGER_RATE_LIMIT_PER_MINUTE: whole(1, 1_000_000)
+    .default(6_000)
+    .describe('Requests per caller per minute; beyond it 429 with Retry-After.'),
+  LEDGER_REQUEST_TIMEOUT_MS: whole(1_000, 600_000)
+    .default(30_000)
+    .describe('The longest a request may take, in milliseconds.'),
+  LEDGER_KEEP_ALIVE_TIMEOUT_MS: whole(1_000, 600_000)
+    .default(5_000)
+    .describe('How long an idle connection may stay open, in milliseconds.'),
+  LEDGER_READY_MAX_LAG: whole(0, 10_000_000)
+    .default(1_000)
+    .describe('Readiness fails while the read model is more than this many events behind the log.'),
+  LEDGER_RAG_AMBER_ABOVE_PERCENT: percentage
+    .default('0.00')
+    .describe(
+      'A scheme line is amber when its forecast is above budget by more than this percentage of the budget.',
+    ),
+  LEDGER_RAG_RED_ABOVE_PERCENT: percentage
+    .default('5.00')
+    .describe('A scheme line is red above this percentage, and once its spend exceeds its budget.'),
 });
 
 /** The names of every setting the ledger reads, for checking files that set them. */
@@ -99,4 +122,41 @@ export function loadConfig(
       redAbovePercent: settings.LEDGER_RAG_RED_ABOVE_PERCENT,
     },
   };
+}
+
+/**
+ * Every setting as a Markdown table (name, default, allowed values, meaning), made from the schema
+ * above, so the documentation can never drift from what the ledger reads (docs/settings.md).
+ */
+export function settingsTable(): string {
+  const rows = Object.entries(environmentSchema.shape).map(([name, schema]) => {
+    const json = z.toJSONSchema(schema, { io: 'input' }) as {
+      default?: unknown;
+      enum?: unknown[];
+      minimum?: number;
+      maximum?: number;
+      pattern?: string;
+    };
+    const allowed =
+      json.enum !== undefined
+        ? json.enum.map((value) => `\`${String(value)}\``).join(', ')
+        : json.minimum !== undefined
+          ? `${json.minimum} to ${json.maximum}`
+          : json.pattern !== undefined
+            ? 'a percentage, 0 to 100'
+            : 'text';
+    return `| \`${name}\` | \`${String(json.default)}\` | ${allowed} | ${schema.description ?? ''} |`;
+  });
+  return [
+    '# Settings',
+    '',
+    'The ledger reads these from the environment once, at start (`src/config.ts`). A value that does',
+    'not fit stops it at once with a message naming the setting. This table is made from the settings',
+    'schema; a test checks that it stays so (`npm run docs:settings` writes it afresh).',
+    '',
+    '| setting | default | allowed | what it does |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
 }

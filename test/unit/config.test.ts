@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, ledgerSettingNames, loadConfig, settingsTable } from '../../src/config.ts';
 
 describe('configuration', () => {
   it('has visible defaults', () => {
@@ -44,5 +46,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ LEDGER_RAG_RED_ABOVE_PERCENT: 'lots' })).toThrow(
       'LEDGER_RAG_RED_ABOVE_PERCENT',
     );
+  });
+});
+
+describe('the settings documentation', () => {
+  it('is the table made from the settings schema, every setting in it', () => {
+    const written = readFileSync(join(import.meta.dirname, '../../docs/settings.md'), 'utf8');
+    expect(written).toBe(settingsTable());
+    for (const name of ledgerSettingNames) expect(written).toContain(`| \`${name}\` |`);
   });
 });

@@ -69,21 +69,23 @@ function describeOperations(
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, Problem: problem as OpenAPIV3_1.SchemaObject },
-    responses: {
-      Problem: {
-        description: 'A problem: what is wrong, as RFC 9457 problem details',
-        content: {
-          'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
-        },
-      },
-    },
   };
   for (const spec of routes) {
     const path = spec.url.replace(/:([A-Za-z]+)/g, '{$1}');
     const operation = document.paths?.[path]?.[spec.method.toLowerCase() as 'get' | 'post'];
     if (operation !== undefined) describeOperation(operation, spec);
   }
-  return document;
+  return withoutUnusedSchemas(document);
+}
+
+/** The schema registry names each schema's input and output forms; only those referenced stay. */
+function withoutUnusedSchemas(document: OpenAPIV3_1.Document): OpenAPIV3_1.Document {
+  const schemas = { ...document.components?.schemas };
+  const text = JSON.stringify({ ...document, components: { schemas } });
+  for (const name of Object.keys(schemas)) {
+    if (!text.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+  }
+  return { ...document, components: { ...document.components, schemas } };
 }
 
 function describeOperation(operation: Operation, spec: RouteSpec): void {
