@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { amountString } from '#money';
 import { accept, type Decider } from '../src/commands/decider.ts';
-import { createCommandHandler } from '../src/commands/handler/command-handler.ts';
+import { BatchingCommandHandler } from '../src/commands/handler/batching-command-handler.ts';
 import { EventCatalogue } from '../src/events/catalogue.ts';
 import type { EventMetadata, NewEvent } from '../src/events/envelope.ts';
 import { STORE_LIMITS } from '../src/events/store/port.ts';
@@ -89,7 +89,7 @@ try {
     path: join(directory, 'appends.sqlite'),
     catalogue: benchCatalogue,
   });
-  const handler = createCommandHandler(appendStore, benchDecider);
+  const handler = new BatchingCommandHandler(appendStore, benchDecider);
   const raw = new DatabaseSync(join(directory, 'raw.sqlite'));
   applyDurablePragmas(raw, {});
   raw.exec('CREATE TABLE raw_rows (id INTEGER PRIMARY KEY, payload TEXT NOT NULL) STRICT');
