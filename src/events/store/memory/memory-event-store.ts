@@ -6,7 +6,6 @@ import {
   InvalidAppendError,
   StoreClosedError,
   StoreIntegrityError,
-  WrongExpectedVersionError,
 } from '../errors.ts';
 import {
   checkExpectedVersion,
@@ -17,16 +16,14 @@ import {
   type ValidatedAppend,
   validateAppend,
 } from '../integrity.ts';
-import {
-  type AppendOptions,
-  type AppendResult,
-  type EventStore,
-  type ExpectedVersion,
-  type ReadAllOptions,
-  type ReadAllPage,
-  type ReadStreamOptions,
-  STORE_LIMITS,
-  type SubscribeOptions,
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  SubscribeOptions,
 } from '../port.ts';
 
 /**

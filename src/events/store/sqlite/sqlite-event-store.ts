@@ -7,7 +7,6 @@ import {
   InvalidAppendError,
   StoreClosedError,
   StoreIntegrityError,
-  WrongExpectedVersionError,
 } from '../errors.ts';
 import {
   checkExpectedVersion,
@@ -18,16 +17,14 @@ import {
   type ValidatedAppend,
   validateAppend,
 } from '../integrity.ts';
-import {
-  type AppendOptions,
-  type AppendResult,
-  type EventStore,
-  type ExpectedVersion,
-  type ReadAllOptions,
-  type ReadAllPage,
-  type ReadStreamOptions,
-  STORE_LIMITS,
-  type SubscribeOptions,
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  SubscribeOptions,
 } from '../port.ts';
 import { applyDurablePragmas, type SqliteDurabilityOptions } from './pragmas.ts';
 import { createSchema } from './schema.ts';
