@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { percentage } from './events/catalogue/vocabulary.ts';
 
@@ -24,6 +25,34 @@ const environmentSchema = z.object({
     .min(1)
     .default('esdb://localhost:2113?tls=false')
     .describe('The EventStoreDB connection string, used when LEDGER_STORE is eventstoredb.'),
+  LEDGER_SIGNING_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The private key that signs the checkpoints of the log; created on first start. Keep it outside the databases and readable only by the ledger. Default: keys/signing-key.pem in the data directory.',
+    ),
+  LEDGER_CHAIN_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The secret the events’ hash chain is keyed with; made on first start, never rotated. Keep it outside the databases and readable only by the ledger. Default: keys/chain.key in the data directory.',
+    ),
+  LEDGER_PUBLIC_KEYS_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Every public key the ledger has signed with, by key id, for verifying checkpoints after a rotation. Default: keys/public-keys.json in the data directory.',
+    ),
+  LEDGER_CHECKPOINT_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Where the signed checkpoints of the log are appended: best on another disk or host than the event store. Default: checkpoints/checkpoints.jsonl in the data directory.',
+    ),
   LEDGER_HOST: z
     .string()
     .min(1)
@@ -39,7 +68,17 @@ const environmentSchema = z.object({
     .describe('The largest request body accepted; larger ones get 413.'),
   LEDGER_RATE_LIMIT_PER_MINUTE: whole(1, 1_000_000)
     .default(6_000)
-    .describe('Requests per caller per minute; beyond it 429 with Retry-After.'),
+    .describe('Requests per token or session per minute; beyond it 429 with Retry-After.'),
+  LEDGER_ADDRESS_RATE_LIMIT_PER_MINUTE: whole(1, 10_000_000)
+    .default(12_000)
+    .describe(
+      'Requests per client address per minute, counted before authentication; beyond it 429.',
+    ),
+  LEDGER_FAILED_AUTHENTICATIONS_PER_MINUTE: whole(1, 1_000)
+    .default(10)
+    .describe(
+      'Failed authentications per client address per minute; after them every request from it is answered 429 until the minute is over.',
+    ),
   LEDGER_REQUEST_TIMEOUT_MS: whole(1_000, 600_000)
     .default(30_000)
     .describe('The longest a request may take, in milliseconds.'),
@@ -64,6 +103,11 @@ export const ledgerSettingNames: readonly string[] = Object.keys(environmentSche
 
 export interface LedgerConfig {
   readonly dataDirectory: string;
+  /**
+   * Tamper evidence's files where a setting names them; the others lie in the data directory
+   * (see integrityFiles), so a ledger moved to another data directory takes its own with it.
+   */
+  readonly integrity: Partial<IntegrityFiles>;
   readonly store:
     | { readonly kind: 'sqlite' }
     | { readonly kind: 'eventstoredb'; readonly connectionString: string };
@@ -73,6 +117,8 @@ export interface LedgerConfig {
   readonly limits: {
     readonly bodyLimitBytes: number;
     readonly rateLimitPerMinute: number;
+    readonly addressRateLimitPerMinute: number;
+    readonly failedAuthenticationsPerMinute: number;
     readonly requestTimeoutMs: number;
     readonly keepAliveTimeoutMs: number;
     /** Audit trail pages: fixed, so that every client pages the same way. */
@@ -80,6 +126,25 @@ export interface LedgerConfig {
   };
   readonly readyMaxLag: number;
   readonly ragThresholds: { readonly amberAbovePercent: string; readonly redAbovePercent: string };
+}
+
+/** The files of tamper evidence: the chain key, the signing key and its public keys, the checkpoints. */
+export interface IntegrityFiles {
+  readonly chainKeyFile: string;
+  readonly privateKeyFile: string;
+  readonly publicKeysFile: string;
+  readonly checkpointFile: string;
+}
+
+/** Tamper evidence's files: those the settings name, the others in the data directory. */
+export function integrityFiles(config: LedgerConfig): IntegrityFiles {
+  const inData = (...parts: string[]) => join(config.dataDirectory, ...parts);
+  return {
+    chainKeyFile: config.integrity.chainKeyFile ?? inData('keys', 'chain.key'),
+    privateKeyFile: config.integrity.privateKeyFile ?? inData('keys', 'signing-key.pem'),
+    publicKeysFile: config.integrity.publicKeysFile ?? inData('keys', 'public-keys.json'),
+    checkpointFile: config.integrity.checkpointFile ?? inData('checkpoints', 'checkpoints.jsonl'),
+  };
 }
 
 export class ConfigError extends Error {
@@ -100,8 +165,17 @@ export function loadConfig(
     throw new ConfigError(`the ledger's settings are not valid: ${problems}`);
   }
   const settings = parsed.data;
+  const named = {
+    chainKeyFile: settings.LEDGER_CHAIN_KEY_FILE,
+    privateKeyFile: settings.LEDGER_SIGNING_KEY_FILE,
+    publicKeysFile: settings.LEDGER_PUBLIC_KEYS_FILE,
+    checkpointFile: settings.LEDGER_CHECKPOINT_FILE,
+  };
   return {
     dataDirectory: settings.LEDGER_DATA_DIR,
+    integrity: Object.fromEntries(
+      Object.entries(named).filter(([, value]) => value !== undefined),
+    ) as Partial<IntegrityFiles>,
     store:
       settings.LEDGER_STORE === 'sqlite'
         ? { kind: 'sqlite' }
@@ -112,6 +186,8 @@ export function loadConfig(
     limits: {
       bodyLimitBytes: settings.LEDGER_BODY_LIMIT_BYTES,
       rateLimitPerMinute: settings.LEDGER_RATE_LIMIT_PER_MINUTE,
+      addressRateLimitPerMinute: settings.LEDGER_ADDRESS_RATE_LIMIT_PER_MINUTE,
+      failedAuthenticationsPerMinute: settings.LEDGER_FAILED_AUTHENTICATIONS_PER_MINUTE,
       requestTimeoutMs: settings.LEDGER_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: settings.LEDGER_KEEP_ALIVE_TIMEOUT_MS,
       auditPageMax: 500,
@@ -145,7 +221,9 @@ export function settingsTable(): string {
           : json.pattern !== undefined
             ? 'a percentage, 0 to 100'
             : 'text';
-    return `| \`${name}\` | \`${String(json.default)}\` | ${allowed} | ${schema.description ?? ''} |`;
+    const fallback =
+      json.default === undefined ? '(see its meaning)' : `\`${String(json.default)}\``;
+    return `| \`${name}\` | ${fallback} | ${allowed} | ${schema.description ?? ''} |`;
   });
   return [
     '# Settings',

@@ -1,17 +1,23 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { hkdfSync } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './api/app.ts';
 import { ensureFirstAdmin } from './commands/first-admin.ts';
 import type { CommandHandlerOptions } from './commands/handler/command-handler.ts';
 import { WriteFace } from './commands/write-face.ts';
-import { ConfigError, type LedgerConfig, loadConfig } from './config.ts';
+import { ConfigError, integrityFiles, type LedgerConfig, loadConfig } from './config.ts';
 import { bcfCatalogue } from './events/catalogue/index.ts';
 import type { StoredAnswers } from './events/store/answers.ts';
 import {
   EventStoreDbEventStore,
   EventStoreDbUnreachableError,
 } from './events/store/eventstoredb/eventstoredb-event-store.ts';
+import { openChainKey } from './events/store/evidence/chain-key.ts';
+import { CheckpointLog } from './events/store/evidence/checkpoint-log.ts';
+import { LedgerIntegrity } from './events/store/evidence/ledger-integrity.ts';
+import { SigningKeys } from './events/store/evidence/signing-keys.ts';
+import type { ChainKey } from './events/store/integrity.ts';
 import type { EventStore } from './events/store/port.ts';
 import { SqliteEventStore } from './events/store/sqlite/sqlite-event-store.ts';
 import { SqliteStoredAnswers } from './events/store/sqlite/sqlite-stored-answers.ts';
@@ -30,51 +36,77 @@ export interface Ledger {
   readonly densePositions: boolean;
   readonly readModel: ProjectionRunner;
   readonly access: AccessDirectory;
+  /** Tamper evidence: signed checkpoints of the log, and whether the ledger is broken. */
+  readonly integrity: LedgerIntegrity;
   readonly writeFace: WriteFace;
   readonly readFace: ReadFace;
   close(): Promise<void>;
 }
 
 /** Opens the ledger's parts on its settings: the chosen event store, and local files beside it. */
-export async function openLedger(config: LedgerConfig, clock = () => new Date()): Promise<Ledger> {
+export async function openLedger(
+  config: LedgerConfig,
+  clock = () => new Date(),
+  options: { readonly rebuildWhenAltered?: boolean } = {},
+): Promise<Ledger> {
   mkdirSync(config.dataDirectory, { recursive: true });
+  const chainKey = openChainKey(integrityFiles(config).chainKeyFile);
   const store: EventStore =
     config.store.kind === 'eventstoredb'
       ? await EventStoreDbEventStore.open({
           connectionString: config.store.connectionString,
           catalogue: bcfCatalogue,
+          chainKey,
         })
       : SqliteEventStore.open({
           path: join(config.dataDirectory, 'ledger.sqlite'),
           catalogue: bcfCatalogue,
+          chainKey,
         });
-  return assembleLedger({
+  return await assembleLedger({
     config,
     store,
+    chainKey,
     densePositions: config.store.kind === 'sqlite',
     answers: new SqliteStoredAnswers(join(config.dataDirectory, 'answers.sqlite')),
     readModelPath: join(config.dataDirectory, 'projections.sqlite'),
     clock,
+    ...options,
   });
 }
 
 /** The ledger's faces on a store already open; tests use it with a store of their own. */
-export function assembleLedger(parts: {
+export async function assembleLedger(parts: {
   readonly config: LedgerConfig;
   readonly store: EventStore;
+  /** The key the store's hash chain is made with; none for a store of tests with an unkeyed chain. */
+  readonly chainKey?: ChainKey;
   readonly densePositions: boolean;
   readonly answers: StoredAnswers;
   readonly readModelPath: string;
   readonly clock: () => Date;
   readonly handlerOptions?: CommandHandlerOptions;
-}): Ledger {
+  /** Whether a read model found altered rebuilds itself at once: the server's choice. */
+  readonly rebuildWhenAltered?: boolean;
+}): Promise<Ledger> {
   const { config, store, densePositions } = parts;
-  const readModel = ProjectionRunner.open({ path: parts.readModelPath, store });
+  const files = integrityFiles(config);
+  const keys = SigningKeys.open(files);
+  const checkpoints = new CheckpointLog(files.checkpointFile, keys);
+  const integrity = await LedgerIntegrity.open(store, checkpoints, parts.clock);
+  const readModel = ProjectionRunner.open({
+    path: parts.readModelPath,
+    store,
+    sealKey: sealKeyFor(parts.chainKey, keys),
+    rebuildWhenAltered: parts.rebuildWhenAltered ?? false,
+  });
   const access = new AccessDirectory(store);
   const readFace = new ReadFace({
     store,
     readModel,
     access,
+    checkpoints,
+    chainKey: parts.chainKey,
     ragThresholds: config.ragThresholds,
     densePositions,
   });
@@ -83,6 +115,7 @@ export function assembleLedger(parts: {
     answers: parts.answers,
     clock: parts.clock,
     closePositions: readFace,
+    integrity,
     ...(parts.handlerOptions === undefined ? {} : { handlerOptions: parts.handlerOptions }),
   });
   return {
@@ -91,14 +124,22 @@ export function assembleLedger(parts: {
     densePositions,
     readModel,
     access,
+    integrity,
     writeFace,
     readFace,
     async close() {
+      await integrity.checkpoint();
       readModel.close();
       await parts.answers.close();
       await store.close();
     },
   };
+}
+
+/** The read model's seal key, derived from the chain key (which never rotates) where there is one. */
+function sealKeyFor(chainKey: ChainKey, keys: SigningKeys): Buffer {
+  if (chainKey === undefined) return keys.derivedKey('read-model-seal');
+  return Buffer.from(hkdfSync('sha256', chainKey, 'bcf-ledger', 'read-model-seal', 32));
 }
 
 /**
@@ -111,33 +152,34 @@ export async function rebuildReadModel(
   onBatch: (checkpoint: number, head: number) => void,
 ): Promise<number> {
   const ledger = await openLedger(config);
-  const path = join(config.dataDirectory, 'projections.sqlite');
-  const beside = `${path}.rebuilding`;
-  removeDatabase(beside);
   try {
     const head = await ledger.store.headPosition();
-    const rebuilt = ProjectionRunner.open({ path: beside, store: ledger.store });
-    try {
-      const applied = await rebuilt.catchUp((checkpoint) => onBatch(checkpoint, head));
-      rebuilt.close();
-      return applied;
-    } catch (error) {
-      rebuilt.close();
-      removeDatabase(beside);
-      throw error;
-    }
+    return await ledger.readModel.rebuild((checkpoint) => onBatch(checkpoint, head));
   } finally {
     await ledger.close();
-    // Closed, the rebuilt database is whole in its one file (SQLite folds the write-ahead log in).
-    if (existsSync(beside)) {
-      removeDatabase(path);
-      renameSync(beside, path);
-    }
   }
 }
 
-function removeDatabase(path: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+/**
+ * A new signing key: later checkpoints are signed with it, and its public key joins the trusted
+ * ones beside the old (which still verify the checkpoints they signed). Returns the new key's id.
+ */
+export function rotateSigningKey(config: LedgerConfig): string {
+  return SigningKeys.rotate(integrityFiles(config)).keyId;
+}
+
+/**
+ * Copies the signed checkpoints and the trusted public keys into a directory of the auditor's:
+ * with them the log can be checked later by someone who trusts neither the ledger's disk nor its
+ * operator. Returns how many checkpoints were copied.
+ */
+export function exportEvidence(config: LedgerConfig, directory: string): number {
+  const files = integrityFiles(config);
+  mkdirSync(directory, { recursive: true });
+  copyFileSync(files.checkpointFile, join(directory, 'checkpoints.jsonl'));
+  copyFileSync(files.publicKeysFile, join(directory, 'public-keys.json'));
+  const keys = SigningKeys.open(files);
+  return new CheckpointLog(files.checkpointFile, keys).records().length;
 }
 
 /**
@@ -153,32 +195,43 @@ export async function serve(config: LedgerConfig): Promise<void> {
       censor: '[redacted]',
     },
   });
-  const ledger = await openLedger(config);
-  const firstAdmin = await ensureFirstAdmin(ledger.writeFace);
+  const ledger = await openLedger(config, () => new Date(), { rebuildWhenAltered: true });
   const app = await buildApp(
     {
       writeFace: ledger.writeFace,
       readFace: ledger.readFace,
-      authenticate: (bearer) => ledger.access.authenticate(bearer),
+      authenticate: (bearer) => ledger.readFace.authenticate(bearer),
       config,
     },
     { logger },
   );
   const following = new AbortController();
-  const follower = ledger.readModel
-    .follow(following.signal)
-    .catch((error: unknown) =>
-      logger.error({ err: error }, 'the read model stopped following the log'),
-    );
+  const followers = [
+    ledger.readModel.follow(following.signal),
+    ledger.integrity.follow(following.signal),
+  ].map((follower) =>
+    follower.catch((error: unknown) =>
+      logger.error({ err: error }, 'a follower of the log stopped'),
+    ),
+  );
+  // Listening comes before the first admin: if the port is taken, nothing has been created whose
+  // token would then never be shown.
   const address = await app.listen({ host: config.host, port: config.port });
   process.stdout.write(
     `BCF ledger listening on ${address}  (API reference: ${address}/docs, OpenAPI: ${address}/openapi.json)\n`,
   );
+  const firstAdmin = await ensureFirstAdmin(ledger.writeFace);
   if (firstAdmin !== undefined) {
     process.stdout.write(
       `\nFirst run: user "${firstAdmin.userId}" (admin) was created with this token. It is shown only now; keep it safe:\n\n  ${firstAdmin.token}\n\n`,
     );
   }
+  const broken = await ledger.integrity.broken();
+  if (broken !== undefined)
+    logger.error(
+      { broken },
+      'the ledger is broken: it records nothing until the break is acknowledged',
+    );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -186,13 +239,26 @@ export async function serve(config: LedgerConfig): Promise<void> {
     logger.info({ signal }, 'stopping: finishing requests in flight');
     await app.close();
     following.abort();
-    await follower;
+    await Promise.all(followers);
     await ledger.close();
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * The log verified end to end in the background while the ledger serves: a break found stops
+ * writes until an operator acknowledges it. Returns when the verification is done.
+ */
+export function verifyAtStart(ledger: Ledger): Promise<void> {
+  return ledger.integrity.verifyInBackground(async () => {
+    const verification = await ledger.readFace.verify({ logOnly: true });
+    if (verification.ok) return undefined;
+    const at = verification.firstBreak;
+    return `at position ${at.position}: ${at.problem}`;
+  });
 }
 
 /**

@@ -9,8 +9,9 @@ import { authentication } from './plugins/authentication.ts';
 import { authorisation } from './plugins/authorisation.ts';
 import { openApi } from './plugins/openapi.ts';
 import { problemReplies } from './plugins/problem-replies.ts';
-import { rateLimit } from './plugins/rate-limit.ts';
+import { addressRateLimit, credentialRateLimit } from './plugins/rate-limit.ts';
 import { requestLog } from './plugins/request-log.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
 import { type ApiDependencies, type RouteSpec, sendOutcome } from './route-kit.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
@@ -38,8 +39,6 @@ declare module 'fastify' {
 export interface BuildAppOptions {
   /** A pino logger (one line per request is written to it); false for none. */
   readonly logger: FastifyBaseLogger | false;
-  /** The clock the rate limit counts minutes by. */
-  readonly now?: () => number;
 }
 
 /**
@@ -68,11 +67,15 @@ export async function buildApp(
 
   await app.register(problemReplies);
   await app.register(openApi, { routes: routeTable, serverUrl: '/' });
+  await app.register(securityHeaders);
+  const rateLimits = {
+    perAddressPerMinute: limits.addressRateLimitPerMinute,
+    failedAuthenticationsPerMinute: limits.failedAuthenticationsPerMinute,
+    perCredentialPerMinute: limits.rateLimitPerMinute,
+  };
+  await app.register(addressRateLimit, { limits: rateLimits });
   await app.register(authentication, { deps });
-  await app.register(rateLimit, {
-    perMinute: limits.rateLimitPerMinute,
-    now: options.now ?? (() => Date.now()),
-  });
+  await app.register(credentialRateLimit, { limits: rateLimits });
   await app.register(authorisation);
   await app.register(requestLog);
   for (const spec of routeTable) addRoute(app, spec, deps);

@@ -6,7 +6,8 @@ import type { UserRole } from '../events/catalogue/index.ts';
  * the person who made the request, whatever their role (a domain rule, not this table).
  */
 export const PERMISSIONS = {
-  read: 'read pools, ledgers, reports and the audit trail',
+  'read-set-up': 'see the pools and how they are set up: partners, schemes, years',
+  read: 'read ledgers, reports and the audit trail',
   'set-up': 'register pools, let partners join, open financial years',
   record:
     'record schemes, contributions, allocations, spend, corrections, forecasts, savings; request virements, variations and quarter closes',
@@ -17,11 +18,15 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/**
+ * Administrators set pools and people up and hold no finance permission: they neither read the
+ * money nor record or approve anything in a ledger.
+ */
 export const ROLE_PERMISSIONS: Readonly<Record<UserRole, readonly Permission[]>> = {
-  admin: ['read', 'set-up', 'administer-users'],
-  'finance-officer': ['read', 'record'],
-  cfo: ['read', 'record', 'approve'],
-  auditor: ['read'],
+  admin: ['read-set-up', 'set-up', 'administer-users'],
+  'finance-officer': ['read-set-up', 'read', 'record'],
+  cfo: ['read-set-up', 'read', 'record', 'approve'],
+  auditor: ['read-set-up', 'read'],
 };
 
 export function mayDo(role: UserRole, permission: Permission): boolean {

@@ -33,6 +33,15 @@ const HTTP_PROBLEMS = {
   'internal-error': { status: 500, title: 'The ledger could not complete the request' },
   contention: { status: 503, title: 'The ledger is too busy with this pool-year; try again' },
   'not-ready': { status: 503, title: 'The ledger is not ready' },
+  'ledger-broken': {
+    status: 503,
+    title:
+      'The ledger’s stored history was found altered; it records nothing until that is acknowledged',
+  },
+  'read-model-halted': {
+    status: 503,
+    title: 'The ledger’s reports are stopped until they are rebuilt',
+  },
   'request-timeout': { status: 503, title: 'The request took too long' },
 } as const;
 
@@ -47,6 +56,9 @@ const REFUSAL_STATUS: Partial<Record<RefusalCode, number>> = {
   'user-unknown': 404,
   'token-unknown': 404,
   'approver-role-required': 403,
+  'admin-role-required': 403,
+  'outside-scope': 403,
+  'last-admin': 409,
   'same-person-approval': 403,
   'version-mismatch': 412,
   'pool-already-registered': 409,

@@ -137,7 +137,11 @@ export async function executeCommand(
   if (typeof expectedVersion === 'object') return expectedVersion;
   const path = request.url.split('?')[0] ?? request.url;
   return call.deps.writeFace.execute({
-    caller: { id: call.caller.userId, role: call.caller.role },
+    caller: {
+      id: call.caller.userId,
+      role: call.caller.role,
+      credentialId: `token:${call.caller.tokenId}`,
+    },
     idempotencyKey: String(request.headers['idempotency-key']),
     command,
     requestDigest: requestDigest(request.method, path, call.body),
@@ -152,6 +156,11 @@ export function writeReply(outcome: WriteOutcome): Outcome {
   switch (outcome.kind) {
     case 'contended':
       return problem('contention', outcome.detail);
+    case 'ledger-broken':
+      return problem(
+        'ledger-broken',
+        `${outcome.detail}. Nothing is recorded until an operator has verified the ledger (bcf-ledger audit verify) and acknowledged the break (bcf-ledger audit acknowledge)`,
+      );
     case 'in-flight':
       return problem(
         'idempotency-key-in-flight',

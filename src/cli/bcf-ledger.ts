@@ -7,6 +7,7 @@ import { EXIT, UsageError } from './cli-kit.ts';
 import { auditCommand } from './subcommands/audit.ts';
 import { demoCommand } from './subcommands/demo.ts';
 import { importPlanCommand } from './subcommands/import-plan.ts';
+import { keysCommand } from './subcommands/keys.ts';
 import { rebuildCommand } from './subcommands/rebuild.ts';
 import { reportCommand } from './subcommands/report.ts';
 import { serveCommand } from './subcommands/serve.ts';
@@ -25,6 +26,7 @@ const COMMANDS = [
   auditCommand,
   rebuildCommand,
   usersCommand,
+  keysCommand,
 ];
 
 function program(config: LedgerConfig): Command {

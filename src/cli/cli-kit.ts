@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from 'commander';
+import type { z } from 'zod';
 import type { LedgerConfig } from '../config.ts';
 import { type Ledger, openLedger } from '../main.ts';
 
@@ -10,8 +12,11 @@ export const EXIT = { ok: 0, problemFound: 1, usage: 2, failure: 3 } as const;
 /** The command was used wrongly: exit status 2, with this one-line message. */
 export class UsageError extends Error {}
 
-/** The operator at the command line, as the events record them. */
-export const OPERATOR = { id: 'cli', role: 'admin' } as const;
+/**
+ * The operator at the command line, as the events record them: someone with the ledger's files
+ * and keys, so the system itself (who may, for one, add an administrator when none can log in).
+ */
+export const OPERATOR = { id: 'cli', role: 'system' } as const;
 
 /** Opens the ledger, runs the work on it, and closes it whatever happens. */
 export async function withLedger<Result>(
@@ -26,8 +31,35 @@ export async function withLedger<Result>(
   }
 }
 
+/** Writes to standard output with every control character made visible (see terminalSafe). */
 export function print(text: string): void {
-  process.stdout.write(text);
+  process.stdout.write(terminalSafe(text));
+}
+
+/**
+ * Text with control characters (other than tab and line ends) and bidirectional overrides written
+ * as visible escapes such as \u{1b}: a reason or a supplier's name holding ESC or BEL must not be
+ * able to move the cursor, recolour the terminal or hide text from the operator reading it.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu,
+    (character) => `\\u{${(character.codePointAt(0) ?? 0).toString(16)}}`,
+  );
+}
+
+/**
+ * A commander option parser that checks the value with a schema of the ledger's own, so the
+ * command line accepts exactly what the API accepts, and says what is wrong in one line.
+ */
+export function checkedBy<Value>(schema: z.ZodType<Value>, what: string) {
+  return (value: string): Value => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    throw new InvalidArgumentError(
+      `${JSON.stringify(value.slice(0, 60))} is not ${what}: ${parsed.error.issues[0]?.message ?? 'not valid'}`,
+    );
+  };
 }
 
 /** Timings, not money: printed without grouping, so that scripts (bench:rebuild) can read them. */

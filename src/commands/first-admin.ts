@@ -10,8 +10,9 @@ export async function ensureFirstAdmin(
   writeFace: WriteFace,
 ): Promise<{ userId: string; token: string } | undefined> {
   const { state } = await writeFace.accessState();
-  const admins = [...state.users.values()].filter((user) => user.role === 'admin' && user.active);
-  if (admins.length > 0) return undefined;
+  // Only on an empty register: the last administrator cannot be deactivated, so a register with
+  // users always has one, and an administrator is never made silently beside them.
+  if (state.users.size > 0) return undefined;
   let userId = 'admin';
   for (let suffix = 2; state.users.has(userId); suffix++) userId = `admin-${suffix}`;
   const caller = { id: 'system', role: 'system' as const };

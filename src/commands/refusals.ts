@@ -30,6 +30,8 @@ export const REFUSAL_CODES = {
   'commissioner-split-invalid': 'the NHS and LA percentages of a joint scheme must add up to 100',
   'duplicate-id': 'the id has been used already',
   'amount-invalid': 'the amount is not allowed here',
+  'text-invalid': 'the text holds control characters, is too long, or is missing',
+  'total-out-of-range': 'the posting would take a total beyond the largest amount the ledger keeps',
   'contribution-not-planned': 'no contribution is planned for this partner and funding stream',
   'contribution-already-planned':
     'a contribution is already planned for this partner and funding stream',
@@ -64,6 +66,9 @@ export const REFUSAL_CODES = {
   'risk-share-already-applied': 'the risk share has already been applied',
   'saving-unknown': 'no planned saving with this id for this scheme',
   'user-unknown': 'no active user with this id',
+  'admin-role-required': 'only an administrator manages users',
+  'outside-scope': 'the user acts on pools beyond those you administer',
+  'last-admin': 'the last active administrator cannot be deactivated',
   'token-unknown': 'the user has no token with this id',
   'version-mismatch': 'the stream is not at the version the request expected',
 } as const;

@@ -47,6 +47,8 @@ export class WriteFace {
     const scoped = scopedKey(request.caller.id, request.idempotencyKey);
     const digest = request.requestDigest ?? commandDigest(request.command);
     if (this.#inFlight.has(scoped)) return { kind: 'in-flight' };
+    const broken = await this.#dependencies.integrity?.broken();
+    if (broken !== undefined) return { kind: 'ledger-broken', detail: broken };
     this.#inFlight.add(scoped);
     try {
       const replay = await findEarlierOutcome(this.#dependencies, scoped, digest);
@@ -142,6 +144,8 @@ export interface WriteFaceDependencies {
   readonly clock: () => Date;
   /** Computes the quarterly position a close signs off: the read side's, injected. */
   readonly closePositions: ClosePositions;
+  /** Whether the stored history has been found altered: writes wait until it is acknowledged. */
+  readonly integrity?: { broken(): Promise<string | undefined> };
   readonly handlerOptions?: CommandHandlerOptions;
 }
 
@@ -165,6 +169,8 @@ export interface BatchRequest {
 export interface Caller {
   readonly id: string;
   readonly role: ActorRole;
+  /** The token or session the caller proved who they are with: recorded with the events. */
+  readonly credentialId?: string;
 }
 
 type WithoutActor<Command> = Command extends unknown ? Omit<Command, 'actor'> : never;
@@ -229,7 +235,9 @@ export type WriteOutcome =
   | { readonly kind: 'key-reused' }
   | { readonly kind: 'in-flight' }
   /** Other writers kept changing the stream under the command; nothing was recorded. */
-  | { readonly kind: 'contended'; readonly detail: string };
+  | { readonly kind: 'contended'; readonly detail: string }
+  /** The stored history was found altered; nothing is recorded until an operator acknowledges it. */
+  | { readonly kind: 'ledger-broken'; readonly detail: string };
 
 type StoredOutcome =
   | {
@@ -346,8 +354,10 @@ function metadataFor(
 ): EventMetadata {
   const reason = request.reason;
   const correlationId = (request.correlationId ?? scoped).slice(0, 200);
+  const credentialId = request.caller.credentialId;
   return {
     actor: { id: request.caller.id, role: request.caller.role },
+    ...(credentialId === undefined ? {} : { credentialId }),
     recordedAt: now.toISOString(),
     correlationId,
     causationId: (request.causationId ?? correlationId).slice(0, 200),

@@ -15,7 +15,9 @@ export function tableCsv(table: Table): string {
     row.map((cell, index) =>
       // Amounts travel as whole pence (a bigint: exact, and numeric to the CSV writer, so never
       // escaped) and are written back as pounds and pence by `cast.bigint`.
-      moneyColumns[index] === true && typeof cell === 'string' ? Money.parse(cell).toPence() : cell,
+      moneyColumns[index] === true && typeof cell === 'string'
+        ? Money.parseTotal(cell).toPence()
+        : cell,
     ),
   );
   return stringify([table.columns.map((column) => column.header), ...rows], {

@@ -24,7 +24,7 @@ function addSheet(book: ExcelJS.Workbook, table: Table): void {
     sheet.addRow(
       row.map((value, index) =>
         table.columns[index]?.money === true && typeof value === 'string'
-          ? Money.parse(value).toSpreadsheetNumber()
+          ? amountCell(Money.parseTotal(value))
           : value,
       ),
     );
@@ -38,9 +38,17 @@ function addSheet(book: ExcelJS.Workbook, table: Table): void {
 function totalsRow(table: Table): (string | number | null)[] {
   return table.columns.map((column, index) => {
     if (column.money === true)
-      return Money.sum(
-        table.rows.map((row) => Money.parse(String(row[index] ?? '0'))),
-      ).toSpreadsheetNumber();
+      return amountCell(
+        Money.sum(table.rows.map((row) => Money.parseTotal(String(row[index] ?? '0')))),
+      );
     return index === 0 ? 'Total' : null;
   });
+}
+
+/**
+ * An amount as a numeric cell in pounds; one too large for a float to hold to the penny (fifteen
+ * significant digits) is written as its exact text instead, never rounded.
+ */
+function amountCell(amount: Money): number | string {
+  return amount.fitsSpreadsheetCell() ? amount.toSpreadsheetNumber() : amount.toString();
 }

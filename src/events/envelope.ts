@@ -19,6 +19,8 @@ export const recordedAtString = z.iso.datetime({ precision: 3, offset: false });
 
 export const eventMetadataSchema = z.strictObject({
   actor: z.strictObject({ id: identifier, role: z.enum(ACTOR_ROLES) }),
+  /** The token or session the actor used; absent for the system's own events (and older ones). */
+  credentialId: identifier.optional(),
   recordedAt: recordedAtString,
   correlationId: identifier,
   causationId: identifier,

@@ -25,6 +25,13 @@ const LedgerDecimal = Decimal.clone({
 export const MAX_ENTERED_AMOUNT = '999999999999.99';
 
 /**
+ * The most whole digits a figure the ledger computed (a total, a sum across pools) may have when
+ * read back from a stored view. Far beyond any total the ledger's rules let arise, so that reading
+ * a stored figure can never fail where adding it up did not.
+ */
+const MAXIMUM_TOTAL_WHOLE_DIGITS = 30;
+
+/**
  * An optional minus sign, whole pounds without leading zeros, and an optional one or two decimal
  * places. ASCII digits only: `\d` would also accept other scripts.
  */
@@ -84,7 +91,10 @@ function describeType(input: unknown): string {
  * every amount of every event read, so it must be cheap. Twelve whole digits at most is exactly
  * the bound MAX_ENTERED_AMOUNT.
  */
-export function checkAmountText(input: unknown): MoneyParseFailure | undefined {
+export function checkAmountText(
+  input: unknown,
+  maximumWholeDigits = MAXIMUM_WHOLE_DIGITS,
+): MoneyParseFailure | undefined {
   if (typeof input !== 'string') return 'not-a-string';
   if (input.length === 0) return 'empty';
   if (!AMOUNT_PATTERN.test(input)) {
@@ -93,12 +103,15 @@ export function checkAmountText(input: unknown): MoneyParseFailure | undefined {
   }
   const unsigned = input.startsWith('-') ? input.slice(1) : input;
   const point = unsigned.indexOf('.');
-  if ((point === -1 ? unsigned.length : point) > MAXIMUM_WHOLE_DIGITS) return 'out-of-range';
+  if ((point === -1 ? unsigned.length : point) > maximumWholeDigits) return 'out-of-range';
   if (NEGATIVE_ZERO_PATTERN.test(input)) return 'negative-zero';
   return undefined;
 }
 
 const NEGATIVE_ZERO_PATTERN = /^-0(\.0{1,2})?$/;
+const MAXIMUM_ENTERED = new LedgerDecimal(MAX_ENTERED_AMOUNT);
+/** Below 10^13 pounds an amount in pence has at most fifteen digits, which a float holds exactly. */
+const SPREADSHEET_EXACT_BOUND = new LedgerDecimal('1e13');
 
 export class Money {
   readonly #value: Decimal;
@@ -121,6 +134,29 @@ export class Money {
     const failure = checkAmountText(input);
     if (failure !== undefined) return new MoneyParseError(failure, input);
     return new Money(new LedgerDecimal(input as string));
+  }
+
+  /**
+   * A figure the ledger computed and stored (a total in a view, a report's sum), read back. The
+   * same grammar as an entered amount, without the entered bound: a total may exceed any one entry.
+   */
+  static parseTotal(input: string): Money {
+    const failure = checkAmountText(input, MAXIMUM_TOTAL_WHOLE_DIGITS);
+    if (failure !== undefined) throw new MoneyParseError(failure, input);
+    return new Money(new LedgerDecimal(input));
+  }
+
+  /** Whether the amount is one a single entry may have: within ±MAX_ENTERED_AMOUNT. */
+  isWithinEnteredBound(): boolean {
+    return this.#value.abs().lessThanOrEqualTo(MAXIMUM_ENTERED);
+  }
+
+  /**
+   * Whether a spreadsheet's numeric cell (a binary float) holds this amount exactly enough to read
+   * back as the same pounds and pence: fifteen significant digits at most.
+   */
+  fitsSpreadsheetCell(): boolean {
+    return this.#value.abs().lessThan(SPREADSHEET_EXACT_BOUND);
   }
 
   /**

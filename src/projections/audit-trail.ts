@@ -18,15 +18,18 @@ CREATE TABLE IF NOT EXISTS audit_trail (
   scheme_ids TEXT NOT NULL,
   actor_id TEXT NOT NULL,
   actor_role TEXT NOT NULL,
+  credential_id TEXT,
   recorded_at TEXT NOT NULL,
   reason TEXT,
   correlation_id TEXT NOT NULL,
   causation_id TEXT NOT NULL,
   idempotency_key TEXT NOT NULL,
-  data TEXT NOT NULL
+  data TEXT NOT NULL,
+  seal TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS audit_by_pool ON audit_trail (pool_id, position);
 CREATE INDEX IF NOT EXISTS audit_by_actor ON audit_trail (actor_id, position);
+CREATE INDEX IF NOT EXISTS audit_by_credential ON audit_trail (credential_id, position);
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit_trail (recorded_at);
 `;
 
@@ -36,6 +39,8 @@ export interface AuditFilter {
   readonly poolId?: string;
   readonly schemeId?: string;
   readonly actorId?: string;
+  /** The token or session the events were recorded with. */
+  readonly credentialId?: string;
   readonly type?: string;
   /** Recorded at or after this moment (ISO 8601, UTC). */
   readonly from?: string;
@@ -56,6 +61,8 @@ export interface AuditEntry {
   year: string | null;
   schemeIds: string[];
   actor: { id: string; role: string };
+  /** The token or session the event was recorded with; null for the system's own and older events. */
+  credentialId: string | null;
   recordedAt: string;
   reason: string | null;
   correlationId: string;
@@ -70,9 +77,12 @@ export interface AuditPage {
   nextAfterPosition: number | null;
 }
 
-/** The audit row of an event, in the column order of the insert statement. */
+/**
+ * The audit row of an event, in the column order of the insert statement. What only the access
+ * stream's own fold may see (a token's secret hash) is left out of the data shown.
+ */
 export function auditRow(event: RecordedEvent): (string | number | null)[] {
-  const data = event.data as Record<string, unknown>;
+  const data = shownData(event);
   const schemeIds = [data.schemeId, data.fromSchemeId, data.toSchemeId].filter(
     (id): id is string => typeof id === 'string',
   );
@@ -87,16 +97,34 @@ export function auditRow(event: RecordedEvent): (string | number | null)[] {
     JSON.stringify(schemeIds),
     event.metadata.actor.id,
     event.metadata.actor.role,
+    event.metadata.credentialId ?? null,
     event.metadata.recordedAt,
     event.metadata.reason ?? null,
     event.metadata.correlationId,
     event.metadata.causationId,
     event.metadata.idempotencyKey,
-    canonicalJson(event.data),
+    canonicalJson(data),
   ];
 }
 
-export function queryAuditTrail(database: DatabaseSync, filter: AuditFilter): AuditPage {
+function shownData(event: RecordedEvent): Record<string, unknown> {
+  const data = event.data as Record<string, unknown>;
+  if (event.type !== 'TokenIssued.v1') return data;
+  const { secretHash: _hidden, ...shown } = data;
+  return shown;
+}
+
+/** A stored row as read: its values in column order, and its seal. */
+export interface StoredAuditRow {
+  readonly values: (string | number | null)[];
+  readonly seal: string;
+}
+
+export function queryAuditTrail(
+  database: DatabaseSync,
+  filter: AuditFilter,
+  checkRow: (row: StoredAuditRow) => void,
+): AuditPage {
   const limit = filter.limit ?? AUDIT_PAGE_LIMITS.defaultSize;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > AUDIT_PAGE_LIMITS.maxSize) {
     throw new RangeError(
@@ -113,6 +141,7 @@ export function queryAuditTrail(database: DatabaseSync, filter: AuditFilter): Au
   add('pool_id = ?', filter.poolId);
   add('EXISTS (SELECT 1 FROM json_each(scheme_ids) WHERE value = ?)', filter.schemeId);
   add('actor_id = ?', filter.actorId);
+  add('credential_id = ?', filter.credentialId);
   add('type = ?', filter.type);
   add('recorded_at >= ?', filter.from);
   add('recorded_at <= ?', filter.to);
@@ -121,7 +150,11 @@ export function queryAuditTrail(database: DatabaseSync, filter: AuditFilter): Au
       `SELECT * FROM audit_trail WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
     )
     .all(...parameters, limit + 1) as Record<string, string | number | null>[];
-  const entries = rows.slice(0, limit).map(toEntry);
+  const entries = rows.slice(0, limit).map((row) => {
+    const { seal, ...columns } = row;
+    checkRow({ values: Object.values(columns), seal: String(seal) });
+    return toEntry(row);
+  });
   return {
     entries,
     nextAfterPosition: rows.length > limit ? (entries.at(-1)?.position ?? null) : null,
@@ -139,6 +172,7 @@ function toEntry(row: Record<string, string | number | null>): AuditEntry {
     year: row.year === null ? null : String(row.year),
     schemeIds: JSON.parse(String(row.scheme_ids)) as string[],
     actor: { id: String(row.actor_id), role: String(row.actor_role) },
+    credentialId: row.credential_id === null ? null : String(row.credential_id),
     recordedAt: String(row.recorded_at),
     reason: row.reason === null ? null : String(row.reason),
     correlationId: String(row.correlation_id),

@@ -1,22 +1,38 @@
-import type { Quarter } from '../events/catalogue/index.ts';
+import { canonicalJson } from '../events/canonical-json.ts';
+import type { BcfEvent } from '../events/catalogue/index.ts';
 import type { RecordedEvent } from '../events/envelope.ts';
 import { StoreIntegrityError } from '../events/store/errors.ts';
-import { eventHash, GENESIS_HASH } from '../events/store/integrity.ts';
+import type { CheckpointLog, CheckpointRecord } from '../events/store/evidence/checkpoint-log.ts';
 import type { EventStore } from '../events/store/port.ts';
 import { quarterlyReportAtVersions } from './as-at.ts';
+import { ReadModelHaltedError } from './projection-runner.ts';
 import type { RagThresholds } from './reports/figures.ts';
+import { type Close, type LogWalk, startWalk } from './verification-walk.ts';
+import { applyToPoolView, emptyPoolView, type PoolView } from './view/pool-view.ts';
 
 /**
- * Checks that the stored history has not been altered: every event readable and fitting its
- * schema, positions strictly increasing (and dense where the store promises it), each stream's
- * versions consecutive and its hash chain unbroken, each event where the record of its append
- * says it was written, the log not cut short of what was acknowledged, and every closed quarter's
- * report reproducing the digest signed off. Reports the first break precisely.
+ * Checks that the stored history has not been altered, and reports the first break precisely:
+ * - every event readable and fitting its schema, positions strictly increasing (dense where the
+ *   store promises it), each stream's versions consecutive and its hash chain unbroken;
+ * - each event where the record of its append says, and each append's record holding the digest
+ *   of exactly the events it recorded;
+ * - the rules history must keep: an approval made by the approver it names, who is not the
+ *   requester and holds the approver's role;
+ * - the running digest of the log at every signed checkpoint (since the last acknowledged break)
+ *   as signed, the log not cut short of a checkpoint nor of what the store acknowledged;
+ * - every closed quarter's report reproducing the digest signed off;
+ * - the read model holding exactly what a fresh fold of the log up to its checkpoint gives.
  */
 export interface VerificationOptions {
   readonly ragThresholds: RagThresholds;
   /** The embedded store numbers positions 1, 2, 3...; a gap there is a deleted event. */
   readonly densePositions: boolean;
+  /** The signed checkpoints to hold the log to. */
+  readonly checkpoints?: CheckpointLog;
+  /** The key the hash chain is made with; without it the chain is checked as unkeyed SHA-256. */
+  readonly chainKey?: Buffer;
+  /** The read model to compare with a fresh fold: its checkpoint and its views. */
+  readonly readModel?: { readonly checkpoint: number; views(): ReadonlyMap<string, PoolView> };
   readonly pageSize?: number;
 }
 
@@ -33,43 +49,35 @@ export type Verification =
       readonly events: number;
       readonly streams: number;
       readonly quarterCloses: number;
+      readonly checkpoints: number;
     }
   | { readonly ok: false; readonly events: number; readonly firstBreak: Break };
-
-interface Close {
-  readonly position: number;
-  readonly streamId: string;
-  readonly streamVersion: number;
-  readonly poolId: string;
-  readonly year: string;
-  readonly quarter: Quarter;
-  readonly reportDigest: string;
-  readonly ledgerVersion: number;
-  readonly poolVersion: number;
-}
 
 export async function verifyLedger(
   store: EventStore,
   options: VerificationOptions,
 ): Promise<Verification> {
-  const walked = await walkLog(store, options);
-  if ('firstBreak' in walked) return walked;
-  const acknowledged = await store.appendedThrough();
-  if (acknowledged > walked.last) {
-    return broken(walked.checked, {
-      position: walked.last + 1,
-      streamId: null,
-      streamVersion: null,
-      problem: `the store acknowledged appends up to position ${acknowledged}, but the log ends at ${walked.last}: events were removed from its end`,
-    });
-  }
-  const closeBreak = await checkCloses(store, walked.closes, options.ragThresholds);
-  if (closeBreak !== undefined) return broken(walked.checked, closeBreak);
+  const signed = signedCheckpoints(options.checkpoints);
+  if ('problem' in signed) return broken(0, breakAt(0, undefined, signed.problem));
+  const walk = startWalk(store, options, signed.records);
+  const freshViews = new Map<string, PoolView>();
+  const foldThrough = options.readModel?.checkpoint ?? 0;
+  const walked = await walkLog(store, options, walk, (event) => {
+    if (event.globalPosition <= foldThrough) foldFresh(freshViews, event);
+  });
+  if (walked !== undefined) return broken(walk.checked, walked);
+  const ending = await checkEnding(store, walk, signed.records);
+  if (ending !== undefined) return broken(walk.checked, ending);
+  const closeBreak = await checkCloses(store, walk.closes, options.ragThresholds);
+  if (closeBreak !== undefined) return broken(walk.checked, closeBreak);
+  const readModelBreak = compareReadModel(options.readModel, freshViews);
+  if (readModelBreak !== undefined) return broken(walk.checked, readModelBreak);
   return {
     ok: true,
-    events: walked.checked,
-    streams: walked.streams,
-    quarterCloses: walked.closes.length,
+    events: walk.checked,
+    streams: walk.streams.size,
+    quarterCloses: walk.closes.length,
+    checkpoints: signed.records.length,
   };
 }
 
@@ -77,51 +85,79 @@ function broken(events: number, firstBreak: Break): Extract<Verification, { ok: 
   return { ok: false, events, firstBreak };
 }
 
-interface Walked {
-  readonly checked: number;
-  readonly last: number;
-  readonly streams: number;
-  readonly closes: readonly Close[];
-}
-
-/** Every event of the log in order: its position, its stream's chain, the record of its append. */
-async function walkLog(
-  store: EventStore,
-  options: VerificationOptions,
-): Promise<Walked | Extract<Verification, { ok: false }>> {
-  const streams = new Map<string, { version: number; hash: string }>();
-  const closes: Close[] = [];
-  let last = 0;
-  let checked = 0;
-  // Pages are stepped by their next position: on EventStoreDB a page of $all may hold none of the
-  // ledger's events.
-  for (let from = 1; ; ) {
-    const page = await readPage(store, from, options.pageSize ?? 1_000);
-    if ('problem' in page) return broken(checked, breakAt(page.position, undefined, page.problem));
-    for (const event of page.events) {
-      const problem =
-        checkPosition(event, last, options.densePositions) ??
-        checkChain(event, streams) ??
-        (await checkAppendRecord(store, event, options.densePositions));
-      if (problem !== undefined)
-        return broken(checked, breakAt(event.globalPosition, event, problem));
-      streams.set(event.streamId, { version: event.streamVersion, hash: event.hash });
-      if (event.type === 'QuarterClosed.v1') closes.push(closeOf(event));
-      last = event.globalPosition;
-      checked += 1;
-    }
-    if (page.endOfLog) return { checked, last, streams: streams.size, closes };
-    from = Math.max(page.nextPosition, last + 1);
-  }
-}
-
-function breakAt(position: number, event: RecordedEvent | undefined, problem: string): Break {
+export function breakAt(
+  position: number,
+  event: RecordedEvent | undefined,
+  problem: string,
+): Break {
   return {
     position,
     streamId: event?.streamId ?? null,
     streamVersion: event?.streamVersion ?? null,
     problem,
   };
+}
+
+/** The checkpoints since the last acknowledged break, each signed by a trusted key. */
+function signedCheckpoints(
+  log: CheckpointLog | undefined,
+): { records: CheckpointRecord[] } | { problem: string } {
+  const all = log?.records() ?? [];
+  const lastAcknowledgement = all.findLastIndex((entry) => entry.record.kind === 'acknowledgement');
+  const since = all.slice(Math.max(lastAcknowledgement, 0));
+  const unsigned = since.find((entry) => !entry.signed);
+  if (unsigned !== undefined)
+    return {
+      problem: `checkpoint on line ${unsigned.line} of ${log?.path} is not signed by a trusted key`,
+    };
+  return { records: since.map((entry) => entry.record) };
+}
+
+/** Every event of the log in order, through the walk's checks; the first break, if any. */
+async function walkLog(
+  store: EventStore,
+  options: VerificationOptions,
+  walk: LogWalk,
+  each: (event: RecordedEvent) => void,
+): Promise<Break | undefined> {
+  // Pages are stepped by their next position: on EventStoreDB a page of $all may hold none of the
+  // ledger's events.
+  for (let from = 1; ; ) {
+    const page = await readPage(store, from, options.pageSize ?? 1_000);
+    if ('problem' in page) return breakAt(page.position, undefined, page.problem);
+    for (const event of page.events) {
+      const problem = await walk.check(event);
+      if (problem !== undefined) return breakAt(event.globalPosition, event, problem);
+      each(event);
+    }
+    if (page.endOfLog) return undefined;
+    from = Math.max(page.nextPosition, walk.last + 1);
+  }
+}
+
+/** The log reaches every checkpoint and everything the store acknowledged; every append is whole. */
+async function checkEnding(
+  store: EventStore,
+  walk: LogWalk,
+  checkpoints: readonly CheckpointRecord[],
+): Promise<Break | undefined> {
+  const unfinished = walk.unfinishedAppend();
+  if (unfinished !== undefined) return breakAt(walk.last, undefined, unfinished);
+  const beyond = checkpoints.find((record) => record.position > walk.last);
+  if (beyond !== undefined) {
+    return breakAt(
+      walk.last + 1,
+      undefined,
+      `the log ends at position ${walk.last}, but the checkpoint signed at ${beyond.at} saw it reach ${beyond.position}: events were removed from its end`,
+    );
+  }
+  const acknowledged = await store.appendedThrough();
+  if (acknowledged <= walk.last) return undefined;
+  return breakAt(
+    walk.last + 1,
+    undefined,
+    `the store acknowledged appends up to position ${acknowledged}, but the log ends at ${walk.last}: events were removed from its end`,
+  );
 }
 
 /** Every closed quarter's report, recomputed at the versions it was signed off at, has its digest. */
@@ -150,6 +186,41 @@ async function checkCloses(
   return undefined;
 }
 
+function foldFresh(views: Map<string, PoolView>, event: RecordedEvent): void {
+  const poolId = (event.data as { poolId?: unknown }).poolId;
+  if (typeof poolId !== 'string') return;
+  let view = views.get(poolId);
+  if (view === undefined) {
+    view = emptyPoolView(poolId);
+    views.set(poolId, view);
+  }
+  applyToPoolView(view, event as unknown as RecordedEvent & BcfEvent);
+}
+
+/** The read model's views are what a fresh fold of the log up to its checkpoint gives. */
+function compareReadModel(
+  readModel: VerificationOptions['readModel'],
+  fresh: ReadonlyMap<string, PoolView>,
+): Break | undefined {
+  if (readModel === undefined) return undefined;
+  let held: ReadonlyMap<string, PoolView>;
+  try {
+    held = readModel.views();
+  } catch (error) {
+    if (!(error instanceof ReadModelHaltedError)) throw error;
+    return breakAt(readModel.checkpoint, undefined, error.message);
+  }
+  for (const poolId of new Set([...held.keys(), ...fresh.keys()])) {
+    if (canonicalJson(held.get(poolId)) === canonicalJson(fresh.get(poolId))) continue;
+    return breakAt(
+      readModel.checkpoint,
+      undefined,
+      `the read model's view of pool "${poolId}" is not what the log up to position ${readModel.checkpoint} gives: rebuild it (bcf-ledger rebuild)`,
+    );
+  }
+  return undefined;
+}
+
 /** A page of the log; an event that cannot be read is found one by one and reported. */
 async function readPage(store: EventStore, from: number, size: number) {
   try {
@@ -166,72 +237,4 @@ async function readPage(store: EventStore, from: number, size: number) {
       }
     }
   }
-}
-
-function checkPosition(event: RecordedEvent, last: number, dense: boolean): string | undefined {
-  if (event.globalPosition <= last)
-    return `its position ${event.globalPosition} does not follow ${last}`;
-  if (dense && event.globalPosition !== last + 1) {
-    return `positions ${last + 1} to ${event.globalPosition - 1} are missing: events were removed`;
-  }
-  return undefined;
-}
-
-function checkChain(
-  event: RecordedEvent,
-  streams: ReadonlyMap<string, { version: number; hash: string }>,
-): string | undefined {
-  const previous = streams.get(event.streamId) ?? { version: 0, hash: GENESIS_HASH };
-  if (event.streamVersion !== previous.version + 1) {
-    return `it is version ${event.streamVersion} of "${event.streamId}", but the stream was at version ${previous.version}`;
-  }
-  if (event.previousHash !== previous.hash)
-    return `its previous-hash does not match the hash of version ${previous.version} of "${event.streamId}"`;
-  if (eventHash(event) !== event.hash)
-    return 'its content does not match its hash: it was changed after it was recorded';
-  return undefined;
-}
-
-/** The store's record of the append names where its events went; each event must be there. */
-async function checkAppendRecord(
-  store: EventStore,
-  event: RecordedEvent,
-  dense: boolean,
-): Promise<string | undefined> {
-  const append = await store.findAppend(event.metadata.idempotencyKey);
-  if (append === undefined)
-    return `no append was recorded under its idempotency key "${event.metadata.idempotencyKey}": it was inserted`;
-  const firstVersion = append.streamVersion - append.eventCount + 1;
-  const inRange =
-    append.streamId === event.streamId &&
-    event.streamVersion >= firstVersion &&
-    event.streamVersion <= append.streamVersion &&
-    // Where positions are dense, an append's events sit at consecutive positions.
-    (!dense || event.globalPosition - append.firstPosition === event.streamVersion - firstVersion);
-  if (!inRange) {
-    return `its append was recorded as "${append.streamId}" versions ${firstVersion} to ${append.streamVersion} at positions ${append.firstPosition} to ${append.lastPosition}: the event was moved`;
-  }
-  return undefined;
-}
-
-function closeOf(event: RecordedEvent): Close {
-  const data = event.data as {
-    poolId: string;
-    year: string;
-    quarter: Quarter;
-    reportDigest: string;
-    ledgerVersion: number;
-    poolVersion: number;
-  };
-  return {
-    position: event.globalPosition,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    poolId: data.poolId,
-    year: data.year,
-    quarter: data.quarter,
-    reportDigest: data.reportDigest,
-    ledgerVersion: data.ledgerVersion,
-    poolVersion: data.poolVersion,
-  };
 }

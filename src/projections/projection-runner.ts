@@ -1,93 +1,99 @@
 import { createHash } from 'node:crypto';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { renameSync, rmSync } from 'node:fs';
 import { canonicalJson } from '../events/canonical-json.ts';
 import type { BcfEvent } from '../events/catalogue/index.ts';
 import type { RecordedEvent } from '../events/envelope.ts';
 import type { EventStore } from '../events/store/port.ts';
-import {
-  AUDIT_SCHEMA,
-  type AuditFilter,
-  type AuditPage,
-  auditRow,
-  queryAuditTrail,
-} from './audit-trail.ts';
-import { parseView } from './view/amounts.ts';
+import { type AuditFilter, type AuditPage, auditRow } from './audit-trail.ts';
+import { ReadModelAlteredError, ReadModelFile } from './read-model-file.ts';
 import { applyToPoolView, emptyPoolView, type PoolView } from './view/pool-view.ts';
 
 export interface ProjectionRunnerOptions {
   /** The read model's SQLite file; derived data, rebuildable from the event store at any time. */
   readonly path: string;
   readonly store: EventStore;
+  /** The key the read model's rows are sealed with; kept outside the file (main.ts derives it). */
+  readonly sealKey?: Buffer;
   /** Events read and committed per transaction while catching up. */
   readonly batchSize?: number;
+  /** Whether a read model found altered rebuilds itself at once (the server's), or waits for an operator. */
+  readonly rebuildWhenAltered?: boolean;
 }
 
 export const DEFAULT_PROJECTION_BATCH_SIZE = 1_000;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS projection_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS pool_views (pool_id TEXT PRIMARY KEY, document TEXT NOT NULL) STRICT;
-${AUDIT_SCHEMA}
-`;
+/** A seal key for tests and tools that keep no secret; the server always gives its own. */
+const UNKEYED_SEAL = Buffer.from('bcf-ledger read model, no key given');
+
+/** Why the read model stopped: it could not apply an event, or it found itself altered. */
+export interface Halt {
+  readonly reason: 'cannot-apply' | 'altered';
+  readonly position: number;
+  readonly detail: string;
+}
+
+/** The read model has stopped and answers nothing until it is rebuilt; the halt says why. */
+export class ReadModelHaltedError extends Error {
+  readonly halt: Halt;
+
+  constructor(halt: Halt) {
+    super(
+      halt.reason === 'altered'
+        ? `the read model was changed outside the ledger (${halt.detail}); it is being rebuilt from the log`
+        : `the read model could not apply the event at position ${halt.position} (${halt.detail}); an operator must rebuild it`,
+    );
+    this.name = 'ReadModelHaltedError';
+    this.halt = halt;
+  }
+}
 
 /**
  * Keeps the read models (pool views and the audit trail) up to date with the event store. Each
  * batch of events and the checkpoint after it are written in one transaction, so the read model
  * is always exactly "the log up to the checkpoint": a crash loses no event and applies none twice.
+ * It fails closed: an event it cannot apply, or a row it did not write, stops it (readiness and
+ * every read then say why) rather than let it serve half a truth. A read model found altered is
+ * rebuilt beside the old one and put in its place whole.
  */
 export class ProjectionRunner {
-  readonly #database: DatabaseSync;
-  readonly #store: EventStore;
+  readonly #options: ProjectionRunnerOptions;
   readonly #batchSize: number;
-  readonly #views = new Map<string, PoolView>();
-  readonly #statements: {
-    saveView: StatementSync;
-    saveCheckpoint: StatementSync;
-    insertAudit: StatementSync;
-  };
-  #checkpoint: number;
+  #file: ReadModelFile;
+  #views = new Map<string, PoolView>();
+  #checkpoint = 0;
+  #halt: Halt | undefined;
   #turn: Promise<unknown> = Promise.resolve();
 
-  private constructor(database: DatabaseSync, options: ProjectionRunnerOptions) {
-    this.#database = database;
-    this.#store = options.store;
+  private constructor(options: ProjectionRunnerOptions, file: ReadModelFile) {
+    this.#options = options;
     this.#batchSize = options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE;
-    this.#statements = {
-      saveView: database.prepare(
-        'INSERT INTO pool_views (pool_id, document) VALUES (?, ?) ON CONFLICT (pool_id) DO UPDATE SET document = excluded.document',
-      ),
-      saveCheckpoint: database.prepare(
-        "INSERT INTO projection_checkpoint (name, position) VALUES ('ledger', ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-      ),
-      insertAudit: database.prepare(
-        'INSERT INTO audit_trail (position, stream_id, stream_version, event_id, type, pool_id, year, scheme_ids, actor_id, actor_role, recorded_at, reason, correlation_id, causation_id, idempotency_key, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-    };
-    const row = database
-      .prepare("SELECT position FROM projection_checkpoint WHERE name = 'ledger'")
-      .get() as { position: number } | undefined;
-    this.#checkpoint = row?.position ?? 0;
-    for (const view of database.prepare('SELECT pool_id, document FROM pool_views').all() as {
-      pool_id: string;
-      document: string;
-    }[]) {
-      this.#views.set(view.pool_id, parseView<PoolView>(view.document));
-    }
+    this.#file = file;
   }
 
   static open(options: ProjectionRunnerOptions): ProjectionRunner {
-    const database = new DatabaseSync(options.path);
-    // The read model can always be rebuilt from the log, so it need not pay for a sync per commit.
-    database.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;',
-    );
-    database.exec(SCHEMA);
-    return new ProjectionRunner(database, options);
+    const sealKey = options.sealKey ?? UNKEYED_SEAL;
+    let file: ReadModelFile;
+    try {
+      file = new ReadModelFile(options.path, sealKey);
+    } catch (error) {
+      if (!(error instanceof ReadModelAlteredError)) throw error;
+      // A file of another version is derived data like any other: start it afresh.
+      removeDatabase(options.path);
+      file = new ReadModelFile(options.path, sealKey);
+    }
+    const runner = new ProjectionRunner(options, file);
+    runner.#load();
+    return runner;
   }
 
   /** The position of the last event applied. */
   get checkpoint(): number {
     return this.#checkpoint;
+  }
+
+  /** Why the read model has stopped, if it has. */
+  get halted(): Halt | undefined {
+    return this.#halt;
   }
 
   /**
@@ -99,13 +105,14 @@ export class ProjectionRunner {
    */
   async behind(atMost: number): Promise<{ head: number; checkpoint: number; lag: number }> {
     const checkpoint = this.#checkpoint;
-    const head = await this.#store.headPosition();
+    const store = this.#options.store;
+    const head = await store.headPosition();
     const distance = Math.max(0, head - checkpoint);
     if (distance <= atMost) return { head, checkpoint, lag: distance };
     let lag = 0;
     let from = checkpoint + 1;
     while (lag <= atMost && from <= head) {
-      const page = await this.#store.readAll(from, { limit: atMost + 1 - lag });
+      const page = await store.readAll(from, { limit: atMost + 1 - lag });
       lag += page.events.filter((event) => event.globalPosition <= head).length;
       if (page.endOfLog) break;
       from = page.nextPosition;
@@ -116,51 +123,66 @@ export class ProjectionRunner {
   /**
    * Applies every event after the checkpoint, a batch per transaction; returns how many. Calls
    * take turns, so a read that asks to catch up and the follower never apply a batch twice.
+   * A halted read model throws ReadModelHaltedError.
    */
   catchUp(onBatch?: (checkpoint: number) => void): Promise<number> {
+    // A halted read model answers at once, rather than keep a reader waiting for its rebuild.
+    if (this.#halt !== undefined) return Promise.reject(new ReadModelHaltedError(this.#halt));
     const run = this.#turn.then(() => this.#catchUpNow(onBatch));
     this.#turn = run.catch(() => undefined);
     return run;
   }
 
-  async #catchUpNow(onBatch?: (checkpoint: number) => void): Promise<number> {
-    let applied = 0;
-    // From the page's next position, not the checkpoint: on EventStoreDB a page of $all may hold
-    // none of the ledger's events (only append markers), and must still be stepped over.
-    let from = this.#checkpoint + 1;
-    for (;;) {
-      const page = await this.#store.readAll(from, { limit: this.#batchSize });
-      if (page.events.length > 0) {
-        this.#applyBatch(page.events);
-        applied += page.events.length;
-        onBatch?.(this.#checkpoint);
+  /**
+   * Catches up, then again whenever an event is appended, until the signal aborts. While the read
+   * model is halted (being rebuilt, or waiting for an operator) it waits and tries again.
+   */
+  async follow(signal: AbortSignal, retryAfterMs = 1_000): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.catchUp();
+        for await (const event of this.#options.store.subscribe({
+          fromPosition: this.#checkpoint + 1,
+          signal,
+        })) {
+          if (event.globalPosition > this.#checkpoint) await this.catchUp();
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof ReadModelHaltedError)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
       }
-      if (page.endOfLog) return applied;
-      from = Math.max(page.nextPosition, this.#checkpoint + 1);
-    }
-  }
-
-  /** Catches up, then again whenever an event is appended, until the signal aborts. */
-  async follow(signal: AbortSignal): Promise<void> {
-    await this.catchUp();
-    for await (const event of this.#store.subscribe({
-      fromPosition: this.#checkpoint + 1,
-      signal,
-    })) {
-      if (event.globalPosition > this.#checkpoint) await this.catchUp();
     }
   }
 
   poolView(poolId: string): PoolView | undefined {
+    this.#assertRunning();
     return this.#views.get(poolId);
   }
 
   poolIds(): string[] {
+    this.#assertRunning();
     return [...this.#views.keys()].sort();
   }
 
+  /** A page of the audit trail; a row found altered halts the read model and is never served. */
   auditTrail(filter: AuditFilter): AuditPage {
-    return queryAuditTrail(this.#database, filter);
+    this.#assertRunning();
+    try {
+      return this.#file.auditTrail(filter);
+    } catch (error) {
+      throw this.#haltOn(error);
+    }
+  }
+
+  /**
+   * Rebuilds the read model from the first event into a file beside this one, then puts it in
+   * place and carries on from it. Nothing is served from the old one meanwhile if it was altered.
+   */
+  async rebuild(onBatch?: (checkpoint: number) => void): Promise<number> {
+    const run = this.#turn.then(() => this.#rebuildNow(onBatch));
+    this.#turn = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -171,54 +193,125 @@ export class ProjectionRunner {
     const hash = createHash('sha256');
     hash.update(`checkpoint:${this.#checkpoint}\n`);
     for (const poolId of this.poolIds()) hash.update(`${canonicalJson(this.#views.get(poolId))}\n`);
-    for (const row of this.#database
-      .prepare('SELECT * FROM audit_trail ORDER BY position')
-      .iterate()) {
-      hash.update(`${canonicalJson({ ...row })}\n`);
+    for (const row of this.#file.auditRows()) {
+      const { seal: _seal, ...columns } = row;
+      hash.update(`${canonicalJson(columns)}\n`);
     }
     return hash.digest('hex');
   }
 
+  /** The pool views as folded, by pool, for comparing with a fresh fold of the log. */
+  views(): ReadonlyMap<string, PoolView> {
+    this.#assertRunning();
+    return this.#views;
+  }
+
   close(): void {
-    this.#database.close();
+    this.#file.close();
+  }
+
+  #load(): void {
+    try {
+      this.#checkpoint = this.#file.checkpoint();
+      this.#views = this.#file.views();
+    } catch (error) {
+      this.#haltOn(error);
+    }
+  }
+
+  async #catchUpNow(onBatch?: (checkpoint: number) => void): Promise<number> {
+    this.#assertRunning();
+    let applied = 0;
+    // From the page's next position, not the checkpoint: on EventStoreDB a page of $all may hold
+    // none of the ledger's events (only append markers), and must still be stepped over.
+    let from = this.#checkpoint + 1;
+    for (;;) {
+      const page = await this.#options.store.readAll(from, { limit: this.#batchSize });
+      if (page.events.length > 0) {
+        this.#applyBatch(page.events);
+        applied += page.events.length;
+        onBatch?.(this.#checkpoint);
+      }
+      if (page.endOfLog) return applied;
+      from = Math.max(page.nextPosition, this.#checkpoint + 1);
+    }
   }
 
   #applyBatch(events: readonly RecordedEvent[]): void {
     const touched = new Set<string>();
-    const rows: unknown[][] = [];
-    for (const recorded of events) {
-      rows.push(auditRow(recorded));
-      // Access events (users, tokens) belong to no pool: they go to the audit trail only.
-      const poolId = (recorded.data as { poolId?: unknown }).poolId;
-      if (typeof poolId !== 'string') continue;
-      let view = this.#views.get(poolId);
-      if (view === undefined) {
-        view = emptyPoolView(poolId);
-        this.#views.set(poolId, view);
-      }
-      applyToPoolView(view, recorded as unknown as RecordedEvent & BcfEvent);
-      touched.add(poolId);
-    }
-    const last = events.at(-1)?.globalPosition ?? this.#checkpoint;
-    this.#database.exec('BEGIN IMMEDIATE');
+    const rows: (string | number | null)[][] = [];
+    let position = this.#checkpoint;
     try {
-      for (const poolId of touched)
-        this.#statements.saveView.run(poolId, JSON.stringify(this.#views.get(poolId)));
-      for (const row of rows)
-        this.#statements.insertAudit.run(...(row as (string | number | null)[]));
-      this.#statements.saveCheckpoint.run(last);
-      this.#database.exec('COMMIT');
+      for (const recorded of events) {
+        position = recorded.globalPosition;
+        rows.push(auditRow(recorded));
+        // Access events (users, tokens) belong to no pool: they go to the audit trail only.
+        const poolId = (recorded.data as { poolId?: unknown }).poolId;
+        if (typeof poolId !== 'string') continue;
+        let view = this.#views.get(poolId);
+        if (view === undefined) {
+          view = emptyPoolView(poolId);
+          this.#views.set(poolId, view);
+        }
+        applyToPoolView(view, recorded as unknown as RecordedEvent & BcfEvent);
+        touched.add(poolId);
+      }
+      const last = events.at(-1)?.globalPosition ?? this.#checkpoint;
+      this.#file.saveBatch(
+        [...touched].map((poolId) => [poolId, this.#views.get(poolId) as PoolView]),
+        rows,
+        last,
+      );
       this.#checkpoint = last;
     } catch (error) {
-      this.#database.exec('ROLLBACK');
-      // The in-memory views already hold the batch; reload them so memory matches the file.
-      this.#views.clear();
-      for (const view of this.#database
-        .prepare('SELECT pool_id, document FROM pool_views')
-        .all() as { pool_id: string; document: string }[]) {
-        this.#views.set(view.pool_id, parseView<PoolView>(view.document));
-      }
-      throw error;
+      // The views in memory already hold part of the batch: nothing is served until a rebuild.
+      this.#halt = {
+        reason: 'cannot-apply',
+        position,
+        detail: error instanceof Error ? error.message : String(error),
+      };
+      throw new ReadModelHaltedError(this.#halt);
     }
   }
+
+  async #rebuildNow(onBatch?: (checkpoint: number) => void): Promise<number> {
+    const path = this.#options.path;
+    const beside = `${path}.rebuilding`;
+    removeDatabase(beside);
+    const fresh = ProjectionRunner.open({ ...this.#options, path: beside });
+    let applied: number;
+    try {
+      applied = await fresh.#catchUpNow(onBatch);
+    } finally {
+      fresh.close();
+    }
+    this.#file.close();
+    removeDatabase(path);
+    renameDatabase(beside, path);
+    this.#file = new ReadModelFile(path, this.#options.sealKey ?? UNKEYED_SEAL);
+    this.#halt = undefined;
+    this.#load();
+    return applied;
+  }
+
+  #haltOn(error: unknown): Error {
+    if (!(error instanceof ReadModelAlteredError)) return error as Error;
+    this.#halt = { reason: 'altered', position: this.#checkpoint, detail: error.message };
+    const halted = new ReadModelHaltedError(this.#halt);
+    if (this.#options.rebuildWhenAltered === true) void this.rebuild().catch(() => undefined);
+    return halted;
+  }
+
+  #assertRunning(): void {
+    if (this.#halt !== undefined) throw new ReadModelHaltedError(this.#halt);
+  }
+}
+
+function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+function renameDatabase(from: string, to: string): void {
+  // Closed, a SQLite database is whole in its one file: the write-ahead log was folded in.
+  renameSync(from, to);
 }

@@ -1,11 +1,13 @@
 import type { Quarter } from '../events/catalogue/index.ts';
+import type { CheckpointLog } from '../events/store/evidence/checkpoint-log.ts';
+import type { ChainKey } from '../events/store/integrity.ts';
 import type { EventStore } from '../events/store/port.ts';
 import type { AccessState } from '../rules/access-register.ts';
 import type { AccessDirectory, Identity } from './access-directory.ts';
 import { poolViewFromStreams, quarterlyReportAtVersions } from './as-at.ts';
 import type { AuditEntry, AuditFilter, AuditPage } from './audit-trail.ts';
 import { type Verification, verifyLedger } from './ledger-verification.ts';
-import type { ProjectionRunner } from './projection-runner.ts';
+import { type ProjectionRunner, ReadModelHaltedError } from './projection-runner.ts';
 import { type Balances, poolBalances } from './reports/balances.ts';
 import type { RagThresholds } from './reports/figures.ts';
 import { type IbcfSplit, ibcfSplit } from './reports/ibcf-split.ts';
@@ -107,9 +109,27 @@ export class ReadFace {
     return report?.digest;
   }
 
-  verify(): Promise<Verification> {
-    const { store, ragThresholds, densePositions } = this.#dependencies;
-    return verifyLedger(store, { ragThresholds, densePositions });
+  /**
+   * The stored history checked end to end (see ledger-verification.ts), and the read model against
+   * a fresh fold unless `logOnly`: the read model is derived and rebuilds itself, so a server that
+   * verifies its log at start leaves it out.
+   */
+  verify(options: { readonly logOnly?: boolean } = {}): Promise<Verification> {
+    const { store, ragThresholds, densePositions, checkpoints, readModel, chainKey } =
+      this.#dependencies;
+    return verifyLedger(store, {
+      ragThresholds,
+      densePositions,
+      checkpoints,
+      ...(options.logOnly === true ? {} : { readModel }),
+      ...(chainKey === undefined ? {} : { chainKey }),
+    });
+  }
+
+  /** Why the reports are stopped, in a sentence, if they are. */
+  halted(): string | undefined {
+    const halt = this.#dependencies.readModel.halted;
+    return halt === undefined ? undefined : new ReadModelHaltedError(halt).message;
   }
 
   /** How far the read model is behind the log, counted up to `atMost + 1` events. */
@@ -129,6 +149,10 @@ export interface ReadFaceDependencies {
   readonly store: EventStore;
   readonly readModel: ProjectionRunner;
   readonly access: AccessDirectory;
+  /** The signed checkpoints verification holds the log to. */
+  readonly checkpoints: CheckpointLog;
+  /** The key the store's hash chain is made with, for verification; none for an unkeyed chain. */
+  readonly chainKey: ChainKey;
   readonly ragThresholds: RagThresholds;
   /** Whether the store numbers positions 1, 2, 3... (verification checks for gaps then). */
   readonly densePositions: boolean;
@@ -204,3 +228,4 @@ export type {
   Verification,
   YearEndStatement,
 };
+export { ReadModelHaltedError };

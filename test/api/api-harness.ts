@@ -26,6 +26,10 @@ export const USERS = {
   secondCfo: { role: 'cfo', pools: '*' },
   auditor: { role: 'auditor', pools: '*' },
   outsider: { role: 'cfo', pools: ['elsewhere'] },
+  hertsAdmin: { role: 'admin', pools: ['herts'] },
+  elsewhereAdmin: { role: 'admin', pools: ['elsewhere'] },
+  /** A user id with a colon, as the one that once collided with officer's keys. */
+  'officer:x': { role: 'finance-officer', pools: ['herts'] },
 } as const satisfies Record<string, { role: UserRole; pools: '*' | string[] }>;
 export type UserName = keyof typeof USERS;
 
@@ -69,9 +73,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     path: join(directory.path, 'ledger.sqlite'),
     catalogue: bcfCatalogue,
   });
-  const config = { ...loadConfig({}), ...options.config };
+  const config = { ...loadConfig({ LEDGER_DATA_DIR: directory.path }), ...options.config };
   let now = Date.parse('2017-04-03T09:00:00.000Z');
-  const ledger = assembleLedger({
+  const ledger = await assembleLedger({
     config,
     store: options.wrapStore?.(store) ?? store,
     densePositions: true,

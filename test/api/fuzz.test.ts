@@ -222,6 +222,8 @@ beforeAll(async () => {
       limits: {
         bodyLimitBytes: 65_536,
         rateLimitPerMinute: 1_000_000,
+        addressRateLimitPerMinute: 10_000_000,
+        failedAuthenticationsPerMinute: 1_000,
         requestTimeoutMs: 30_000,
         keepAliveTimeoutMs: 5_000,
         auditPageMax: 500,

@@ -185,8 +185,8 @@ describe('Idempotency-Key', () => {
 
 /** The API restarted: a new process's faces over the same store, with its stored answers lost. */
 async function restartedOnSameStore(api: Harness) {
-  const ledger = assembleLedger({
-    config: loadConfig({}),
+  const ledger = await assembleLedger({
+    config: loadConfig({ LEDGER_DATA_DIR: api.directory }),
     store: storeWith(api.store, { close: async () => {} }),
     densePositions: true,
     answers: new MemoryStoredAnswers(),

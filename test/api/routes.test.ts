@@ -1131,7 +1131,7 @@ describe('read routes', () => {
     expect(page.entries).toHaveLength(3);
     expect(page.nextAfterPosition).toBe(page.entries[2].position);
     expect(
-      (await api.get('/audit?type=TokenIssued.v1', 'admin')).json().entries.length,
+      (await api.get('/audit?type=TokenIssued.v1', 'auditor')).json().entries.length,
     ).toBeGreaterThan(0);
     expectProblem(await api.get('/audit', 'officer'), 403, 'out-of-scope');
     expectProblem(
@@ -1190,7 +1190,7 @@ describe('user routes', () => {
       tokens: [{ tokenId, label: 'laptop', revoked: false }],
     });
     expect(JSON.stringify((await api.get('/users', 'admin')).json())).not.toContain(token);
-    const registeredAt = (await api.get('/audit?type=UserRegistered.v1', 'admin'))
+    const registeredAt = (await api.get('/audit?type=UserRegistered.v1', 'auditor'))
       .json()
       .entries.find(
         (entry: { data: { userId: string } }) => entry.data.userId === 'dana',

@@ -25,7 +25,7 @@ const options: ImportPlanOptions = {
 };
 
 async function withLedger<Result>(name: string, work: (ledger: Ledger) => Promise<Result>) {
-  const ledger = openTestLedger(join(directory.path, `${name}.sqlite`));
+  const ledger = await openTestLedger(join(directory.path, `${name}.sqlite`));
   try {
     return await work(ledger);
   } finally {

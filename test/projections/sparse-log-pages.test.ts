@@ -105,6 +105,7 @@ describe('verifying a log whose pages may hold none of the ledger events', () =>
         events: poolSetUp.length,
         streams: 1,
         quarterCloses: 0,
+        checkpoints: 0,
       });
     } finally {
       await sqlite.close();

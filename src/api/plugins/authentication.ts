@@ -2,6 +2,7 @@ import fastifyPlugin from 'fastify-plugin';
 import type { Identity } from '../../projections/read-face.ts';
 import { problem, sendProblem } from '../problems.ts';
 import type { ApiDependencies } from '../route-kit.ts';
+import { tooMany } from './rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,5 +37,5 @@ export const authentication = fastifyPlugin<{ deps: ApiDependencies }>(
       request.caller = identity;
     });
   },
-  { name: 'authentication' },
+  { name: 'authentication', dependencies: ['address-rate-limit'] },
 );

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ReadModelHaltedError } from '../../projections/read-face.ts';
 import { type Problem, problem, sendProblem } from '../problems.ts';
 
 /**
@@ -42,6 +43,7 @@ const FRAMEWORK_PROBLEMS: Readonly<Record<string, () => Problem>> = {
 
 function problemForError(error: unknown, request: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) return validationProblem(error);
+  if (error instanceof ReadModelHaltedError) return problem('read-model-halted', error.message);
   const code = (error as { code?: unknown }).code;
   const framework = typeof code === 'string' ? FRAMEWORK_PROBLEMS[code] : undefined;
   if (framework !== undefined && Object.hasOwn(FRAMEWORK_PROBLEMS, code as string))

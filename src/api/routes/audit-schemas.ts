@@ -6,6 +6,10 @@ import { recordedAtString } from '../../events/envelope.ts';
 export const auditQuery = z.strictObject({
   schemeId: code.optional(),
   actorId: factId.optional(),
+  credentialId: z
+    .string()
+    .regex(/^(token|session):[0-9a-f]{16,64}$/, 'a credential is token:<id> or session:<id>')
+    .optional(),
   type: z
     .string()
     .regex(/^[A-Z][A-Za-z0-9]*\.v[1-9][0-9]*$/)
@@ -29,6 +33,7 @@ export const auditPage = z.object({
       year: z.string().nullable(),
       schemeIds: z.array(z.string()),
       actor: z.object({ id: z.string(), role: z.string() }),
+      credentialId: z.string().nullable(),
       recordedAt: z.string(),
       reason: z.string().nullable(),
       correlationId: z.string(),

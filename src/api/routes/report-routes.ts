@@ -98,7 +98,7 @@ export const reportRoutes: RouteSpec[] = [
   route<unknown, z.infer<typeof asAtQuery>, unknown>({
     method: 'GET',
     url: '/pools',
-    permission: 'read',
+    permission: 'read-set-up',
     scope: 'none',
     operationId: 'listPools',
     summary: 'The pools in your scope',
@@ -116,7 +116,7 @@ export const reportRoutes: RouteSpec[] = [
   route<z.infer<typeof poolParams>, z.infer<typeof asAtQuery>, unknown>({
     method: 'GET',
     url: '/pools/:poolId',
-    permission: 'read',
+    permission: 'read-set-up',
     scope: 'pool',
     operationId: 'getPool',
     summary: 'A pool: partners, schemes, risk-share terms and years',

@@ -43,6 +43,8 @@ export const serviceRoutes: RouteSpec[] = [
       },
     },
     handle: async ({ deps }) => {
+      const halted = deps.readFace.halted();
+      if (halted !== undefined) return problem('not-ready', halted);
       let position: { head: number; checkpoint: number; lag: number };
       try {
         position = await deps.readFace.behind(deps.config.readyMaxLag);

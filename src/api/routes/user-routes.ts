@@ -30,9 +30,15 @@ export const userRoutes: RouteSpec[] = [
       'Users with their roles, pool scopes and tokens (never the tokens themselves); as at a moment, as they were then.',
     tags,
     schema: { querystring: asAtQuery, response: { 200: z.object({ users: z.array(userView) }) } },
-    handle: async ({ deps, query }) => {
+    handle: async ({ deps, query, caller }) => {
       const state = await deps.readFace.users(query.asAt);
-      const users = [...state.users.values()].map((user) => ({
+      // An administrator of some pools sees the users within them only.
+      const scope = caller.pools;
+      const visible = [...state.users.values()].filter(
+        (user) =>
+          scope === '*' || (user.pools !== '*' && user.pools.every((pool) => scope.includes(pool))),
+      );
+      const users = visible.map((user) => ({
         userId: user.userId,
         name: user.name,
         role: user.role,

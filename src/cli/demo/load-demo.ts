@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Money } from '#money';
 import type { CommandInput, WriteOutcome } from '../../commands/write-face.ts';
-import type { LedgerConfig } from '../../config.ts';
+import { integrityFiles, type LedgerConfig } from '../../config.ts';
 import {
   QUARTERS,
   type Quarter,
@@ -54,6 +54,10 @@ export async function loadDemo(config: LedgerConfig): Promise<DemoLedger> {
     for (const suffix of ['', '-wal', '-shm'])
       rmSync(join(config.dataDirectory, `${file}${suffix}`), { force: true });
   }
+  // A fresh ledger: the checkpoints of an earlier demo's log, and its chain key, go with it.
+  const files = integrityFiles(config);
+  rmSync(files.checkpointFile, { force: true });
+  rmSync(files.chainKeyFile, { force: true });
   const clock = new DemoClock();
   const ledger = await openLedger(config, clock.read);
   try {

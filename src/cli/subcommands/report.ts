@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { LedgerConfig } from '../../config.ts';
 import { isDocumentKind, renderReport } from '../../documents/report-documents.ts';
-import type { Quarter } from '../../events/catalogue/index.ts';
-import { print, UsageError, withLedger } from '../cli-kit.ts';
+import { code, financialYear, type Quarter } from '../../events/catalogue/index.ts';
+import { recordedAtString } from '../../events/envelope.ts';
+import { checkedBy, print, UsageError, withLedger } from '../cli-kit.ts';
 
 interface ReportOptions {
   pool: string;
@@ -26,8 +27,12 @@ export function reportCommand(program: Command, config: LedgerConfig): void {
         .createArgument('<kind>', 'balances, quarter, year-end or extract')
         .choices(['balances', 'quarter', 'year-end', 'extract']),
     )
-    .requiredOption('--pool <poolId>')
-    .requiredOption('--year <year>', 'the financial year, such as 2017-18')
+    .requiredOption('--pool <poolId>', 'a pool id', checkedBy(code, 'a pool id'))
+    .requiredOption(
+      '--year <year>',
+      'the financial year, such as 2017-18',
+      checkedBy(financialYear, 'a financial year'),
+    )
     .addOption(
       new Option('--quarter <quarter>', 'for the quarterly position').choices([
         'Q1',
@@ -36,7 +41,14 @@ export function reportCommand(program: Command, config: LedgerConfig): void {
         'Q4',
       ]),
     )
-    .option('--as-at <moment>', 'what the ledger knew at this moment (UTC, ISO 8601)')
+    .option(
+      '--as-at <moment>',
+      'what the ledger knew at this moment (UTC, with milliseconds)',
+      checkedBy(
+        recordedAtString,
+        'a moment in UTC with milliseconds, such as 2017-07-01T00:00:00.000Z',
+      ),
+    )
     .addOption(new Option('--format <format>').choices(['json', 'csv', 'xlsx']).default('json'))
     .option('--out <file>', 'write to this file (needed for xlsx)')
     .action((kind: string, options: ReportOptions) => runReport(kind, options, config));

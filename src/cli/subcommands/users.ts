@@ -1,7 +1,16 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
 import type { LedgerConfig } from '../../config.ts';
-import { poolScope, userRole } from '../../events/catalogue/index.ts';
-import { OPERATOR, print, UsageError, withLedger } from '../cli-kit.ts';
+import { code, factId, name, USER_ROLES, type UserRole } from '../../events/catalogue/index.ts';
+import { checkedBy, OPERATOR, print, UsageError, withLedger } from '../cli-kit.ts';
+
+const poolList = z.union([
+  z.literal('*'),
+  z
+    .string()
+    .transform((text) => text.split(','))
+    .pipe(z.array(code).min(1)),
+]);
 
 /** Users and their tokens, for the operator: add (with a token), list, revoke. */
 export function usersCommand(program: Command, config: LedgerConfig): void {
@@ -9,11 +18,18 @@ export function usersCommand(program: Command, config: LedgerConfig): void {
   users
     .command('add')
     .description('register a user and print a token for them (shown once)')
-    .argument('<userId>')
-    .requiredOption('--name <name>')
-    .requiredOption('--role <role>', 'finance-officer, cfo, auditor or admin')
-    .option('--pools <pools>', 'comma-separated pool ids, or * for every pool', '*')
-    .action((userId: string, options: { name: string; role: string; pools: string }) =>
+    .argument('<userId>', 'the new user’s id', checkedBy(factId, 'a user id'))
+    .requiredOption('--name <name>', 'the user’s name', checkedBy(name, 'a name'))
+    .addOption(
+      new Option('--role <role>', 'the user’s role').choices(USER_ROLES).makeOptionMandatory(),
+    )
+    .option(
+      '--pools <pools>',
+      'comma-separated pool ids, or * for every pool',
+      checkedBy(poolList, 'a list of pool ids or *'),
+      '*',
+    )
+    .action((userId: string, options: { name: string; role: UserRole; pools: '*' | string[] }) =>
       addUser(userId, options, config),
     );
   users
@@ -23,18 +39,21 @@ export function usersCommand(program: Command, config: LedgerConfig): void {
   users
     .command('revoke')
     .description('revoke a token')
-    .argument('<userId>')
-    .argument('<tokenId>')
+    .argument('<userId>', 'the user’s id', checkedBy(factId, 'a user id'))
+    .argument(
+      '<tokenId>',
+      'the token’s id',
+      checkedBy(z.string().regex(/^[0-9a-f]{16}$/, 'sixteen hex digits'), 'a token id'),
+    )
     .action((userId: string, tokenId: string) => revokeToken(userId, tokenId, config));
 }
 
 async function addUser(
   userId: string,
-  options: { name: string; role: string; pools: string },
+  options: { name: string; role: UserRole; pools: '*' | string[] },
   config: LedgerConfig,
 ) {
-  const role = userRole.parse(options.role);
-  const pools = poolScope.parse(options.pools === '*' ? '*' : options.pools.split(','));
+  const { role, pools } = options;
   await withLedger(config, async (ledger) => {
     const run = crypto.randomUUID();
     const registered = await ledger.writeFace.execute({

@@ -3,6 +3,7 @@ import type { LedgerEvent } from '../../events/catalogue/index.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
 import { checkScheme } from '../pool/pool-state.ts';
 import { refusal } from '../refusals.ts';
+import { checkGross } from './gross-totals.ts';
 import {
   checkCapitalUse,
   checkFundingStream,
@@ -33,7 +34,8 @@ export function allocateFunds(
     ) ??
     checkScheme(command.pool, command.schemeId) ??
     checkFundingStream(command, command.fundingStream) ??
-    checkCapitalUse(command, command.schemeId, command.fundingStream);
+    checkCapitalUse(command, command.schemeId, command.fundingStream) ??
+    checkGross(state, command.year, 'budget', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
   const totals = streamTotals(state, command.fundingStream);
   const unallocated = totals.contributions.minus(totals.allocated);
@@ -137,7 +139,8 @@ export function approveVirement(
   if (isRefusal(virement)) return refuse(virement);
   const problem =
     checkScheme(command.pool, virement.toSchemeId, 'toSchemeId') ??
-    checkUnspent(state, virement.fromSchemeId, virement.fundingStream, virement.amount, 'amount');
+    checkUnspent(state, virement.fromSchemeId, virement.fundingStream, virement.amount, 'amount') ??
+    checkGross(state, command.year, 'budget', virement.amount.plus(virement.amount), 'amount');
   if (problem !== undefined) return refuse(problem);
   const quarter = postingQuarter(state, command);
   if (isRefusal(quarter)) return refuse(quarter);

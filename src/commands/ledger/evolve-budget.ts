@@ -1,5 +1,6 @@
 import { Money } from '#money';
 import type { LedgerEventIn } from '../../events/catalogue/index.ts';
+import { addGross } from './gross-totals.ts';
 import { type LedgerState, lineKey, setStatus, streamTotals } from './ledger-state.ts';
 
 /** Folds budget: allocations and releases (from the stream's unallocated), virements between lines. */
@@ -40,6 +41,8 @@ export function evolveBudget(state: LedgerState, event: LedgerEventIn<'budget'>)
       const amount = Money.parse(event.data.amount);
       moveBudget(state, event.data.fromSchemeId, event.data.fundingStream, amount.negated(), false);
       moveBudget(state, event.data.toSchemeId, event.data.fundingStream, amount, false);
+      // A virement is two postings, one off a line and one on another.
+      addGross(state, 'budget', amount.plus(amount));
       return;
     }
     case 'VirementRejected.v1':
@@ -60,6 +63,7 @@ function moveBudget(
   const line = state.lines.get(key) ?? { budget: Money.zero, spent: Money.zero };
   state.lines.set(key, { ...line, budget: line.budget.plus(amount) });
   if (fromUnallocated) {
+    addGross(state, 'budget', amount);
     const totals = streamTotals(state, fundingStream);
     state.streams.set(fundingStream, { ...totals, allocated: totals.allocated.plus(amount) });
   }

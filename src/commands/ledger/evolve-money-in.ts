@@ -1,5 +1,6 @@
 import { Money } from '#money';
 import type { LedgerEventIn } from '../../events/catalogue/index.ts';
+import { addGross } from './gross-totals.ts';
 import { contributionKey, type LedgerState, setStatus, streamTotals } from './ledger-state.ts';
 
 /** Folds money in: planned contributions and their variations, receipts, grants. */
@@ -26,6 +27,7 @@ export function evolveMoneyIn(state: LedgerState, event: LedgerEventIn<'moneyIn'
       return;
     case 'ContributionReceived.v1':
       state.usedIds.add(`receipt:${event.data.receiptId}`);
+      addGross(state, 'received', Money.parse(event.data.amount));
       return;
     case 'GrantAwardRecorded.v1':
       state.grants.set(event.data.grantId, {
@@ -33,6 +35,7 @@ export function evolveMoneyIn(state: LedgerState, event: LedgerEventIn<'moneyIn'
         award: Money.parse(event.data.amount),
         received: Money.zero,
       });
+      addGross(state, 'grants', Money.parse(event.data.amount));
       return;
     case 'GrantInstalmentReceived.v1': {
       state.usedIds.add(`instalment:${event.data.instalmentId}`);
@@ -50,6 +53,7 @@ function addContribution(
   amountText: string,
 ): void {
   const amount = Money.parse(amountText);
+  addGross(state, 'contributions', amount);
   const key = contributionKey(partnerId, fundingStream);
   state.contributions.set(key, (state.contributions.get(key) ?? Money.zero).plus(amount));
   const totals = streamTotals(state, fundingStream);

@@ -1,6 +1,7 @@
 import { Money } from '#money';
 import type { LedgerEventIn } from '../../events/catalogue/index.ts';
-import { type LedgerState, lineKey } from './ledger-state.ts';
+import { addGross } from './gross-totals.ts';
+import { forecastKey, type LedgerState, lineKey } from './ledger-state.ts';
 
 /** Folds money out: spend, reversals, prior-period adjustments, forecasts, savings. */
 export function evolveMoneyOut(state: LedgerState, event: LedgerEventIn<'moneyOut'>): void {
@@ -39,17 +40,25 @@ export function evolveMoneyOut(state: LedgerState, event: LedgerEventIn<'moneyOu
         Money.parse(event.data.amount),
       );
       return;
-    case 'ForecastUpdated.v1':
-      state.forecasts.set(
-        `${lineKey(event.data.schemeId, event.data.fundingStream)}\u0000${event.data.quarter}`,
-        Money.parse(event.data.forecastOutturn),
+    case 'ForecastUpdated.v1': {
+      const key = forecastKey(event.data.schemeId, event.data.fundingStream, event.data.quarter);
+      const forecast = Money.parse(event.data.forecastOutturn);
+      // The forecasts' gross is the sum of the forecasts standing now: a new one replaces the old.
+      const replaced = state.forecasts.get(key) ?? Money.zero;
+      state.gross.set(
+        'forecasts',
+        (state.gross.get('forecasts') ?? Money.zero).minus(replaced).plus(forecast),
       );
+      state.forecasts.set(key, forecast);
       return;
+    }
     case 'SavingPlanned.v1':
       state.savings.set(event.data.savingId, { schemeId: event.data.schemeId });
+      addGross(state, 'savings', Money.parse(event.data.amount));
       return;
     case 'SavingRealised.v1':
       state.usedIds.add(`realisation:${event.data.realisationId}`);
+      addGross(state, 'savings', Money.parse(event.data.amount));
       return;
   }
 }
@@ -60,6 +69,7 @@ function addSpend(
   fundingStream: string,
   amount: Money,
 ): void {
+  addGross(state, 'spend', amount);
   const key = lineKey(schemeId, fundingStream);
   const line = state.lines.get(key) ?? { budget: Money.zero, spent: Money.zero };
   state.lines.set(key, { ...line, spent: line.spent.plus(amount) });

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { Money } from '#money';
 import {
   IBCF_PURPOSES,
@@ -264,6 +265,23 @@ export function parseAmount(field: string, value: string, rule: AmountRule): Mon
     field,
     value,
   );
+}
+
+/**
+ * Free text the command carries, judged by the catalogue's own field schema (no control
+ * characters, bounded; given where it must be), so that no edge can send what the event store would
+ * then refuse. Each [field, value, schema] in turn; the first that does not fit is refused.
+ */
+export function checkTexts(
+  texts: readonly (readonly [field: string, value: string, schema: z.ZodType<string>])[],
+): DomainError | undefined {
+  for (const [field, value, schema] of texts) {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) continue;
+    const reason = parsed.error.issues[0]?.message ?? 'is not valid';
+    return refusal('text-invalid', `${field}: ${reason}`, field, value.slice(0, 200));
+  }
+  return undefined;
 }
 
 export function isRefusal(value: unknown): value is DomainError {

@@ -40,7 +40,21 @@ export interface LedgerState {
   closeRequest: { quarter: Quarter; reportDigest: string; requestedBy: string } | undefined;
   outturnNet: Money | undefined;
   riskShareApplied: boolean;
+  /** The gross of each kind of posting: see gross-totals.ts. */
+  gross: Map<GrossKind, Money>;
 }
+
+/** The kinds of posting whose gross the ledger bounds (gross-totals.ts). */
+export const GROSS_KINDS = [
+  'contributions',
+  'received',
+  'grants',
+  'budget',
+  'spend',
+  'savings',
+  'forecasts',
+] as const;
+export type GrossKind = (typeof GROSS_KINDS)[number];
 
 export interface SpendRecord {
   schemeId: string;
@@ -73,11 +87,17 @@ export function initialLedgerState(): LedgerState {
     closeRequest: undefined,
     outturnNet: undefined,
     riskShareApplied: false,
+    gross: new Map(),
   };
 }
 
 export function lineKey(schemeId: string, fundingStream: string): string {
   return `${schemeId}\u0000${fundingStream}`;
+}
+
+/** The key of a line's forecast as given in a quarter. */
+export function forecastKey(schemeId: string, fundingStream: string, quarter: string): string {
+  return `${lineKey(schemeId, fundingStream)}\u0000${quarter}`;
 }
 
 export function contributionKey(partnerId: string, fundingStream: string): string {

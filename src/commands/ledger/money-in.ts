@@ -1,11 +1,13 @@
 import { Money } from '#money';
-import type { LedgerEvent } from '../../events/catalogue/index.ts';
+import { type LedgerEvent, text } from '../../events/catalogue/index.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
 import { refusal } from '../refusals.ts';
+import { checkGross } from './gross-totals.ts';
 import {
   checkFundingStream,
   checkNewId,
   checkPartner,
+  checkTexts,
   isRefusal,
   parseAmount,
   pendingRequest,
@@ -40,6 +42,8 @@ export function planContribution(
       ),
     );
   }
+  const outOfRange = checkGross(state, command.year, 'contributions', amount, 'amount');
+  if (outOfRange !== undefined) return refuse(outOfRange);
   const quarter = postingQuarter(state, command);
   if (isRefusal(quarter)) return refuse(quarter);
   const { poolId, year, partnerId, fundingStream } = command;
@@ -59,7 +63,8 @@ export function requestContributionVariation(
     checkNewId(state.variations.has(command.variationId), 'variationId', command.variationId) ??
     checkPartner(command.pool, command.partnerId) ??
     checkFundingStream(command, command.fundingStream) ??
-    checkPlanned(command, state);
+    checkPlanned(command, state) ??
+    checkGross(state, command.year, 'contributions', change, 'change');
   if (problem !== undefined) return refuse(problem);
   const { poolId, year, variationId, partnerId, fundingStream } = command;
   return accept({
@@ -99,6 +104,8 @@ export function approveContributionVariation(
       ),
     );
   }
+  const outOfRange = checkGross(state, command.year, 'contributions', variation.change, 'change');
+  if (outOfRange !== undefined) return refuse(outOfRange);
   const totals = streamTotals(state, variation.fundingStream);
   const unallocated = totals.contributions.minus(totals.allocated);
   if (unallocated.plus(variation.change).isNegative()) {
@@ -154,10 +161,12 @@ export function recordContributionReceived(
   const amount = parseAmount('amount', command.amount, 'positive');
   if (isRefusal(amount)) return refuse(amount);
   const problem =
+    checkTexts([['reference', command.reference, text]]) ??
     checkNewId(state.usedIds.has(`receipt:${command.receiptId}`), 'receiptId', command.receiptId) ??
     checkPartner(command.pool, command.partnerId) ??
     checkFundingStream(command, command.fundingStream) ??
-    checkPlanned(command, state);
+    checkPlanned(command, state) ??
+    checkGross(state, command.year, 'received', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
   const { poolId, year, receiptId, partnerId, fundingStream, receivedOn, reference } = command;
   return accept({
@@ -182,8 +191,10 @@ export function recordGrantAward(
   const amount = parseAmount('amount', command.amount, 'positive');
   if (isRefusal(amount)) return refuse(amount);
   const problem =
+    checkTexts([['determinationReference', command.determinationReference, text]]) ??
     checkNewId(state.grants.has(command.grantId), 'grantId', command.grantId) ??
-    checkFundingStream(command, command.fundingStream);
+    checkFundingStream(command, command.fundingStream) ??
+    checkGross(state, command.year, 'grants', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
   const { poolId, year, grantId, fundingStream, awardedOn, determinationReference } = command;
   return accept({
@@ -206,11 +217,13 @@ export function recordGrantInstalment(
 ): Decision<LedgerEvent> {
   const amount = parseAmount('amount', command.amount, 'positive');
   if (isRefusal(amount)) return refuse(amount);
-  const duplicate = checkNewId(
-    state.usedIds.has(`instalment:${command.instalmentId}`),
-    'instalmentId',
-    command.instalmentId,
-  );
+  const duplicate =
+    checkTexts([['reference', command.reference, text]]) ??
+    checkNewId(
+      state.usedIds.has(`instalment:${command.instalmentId}`),
+      'instalmentId',
+      command.instalmentId,
+    );
   if (duplicate !== undefined) return refuse(duplicate);
   const grant = state.grants.get(command.grantId);
   if (grant === undefined) {

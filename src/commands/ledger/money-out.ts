@@ -1,7 +1,14 @@
-import type { IbcfPurpose, LedgerEvent } from '../../events/catalogue/index.ts';
+import { Money } from '#money';
+import {
+  type IbcfPurpose,
+  type LedgerEvent,
+  requiredText,
+  text,
+} from '../../events/catalogue/index.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
 import { checkScheme } from '../pool/pool-state.ts';
 import { refusal } from '../refusals.ts';
+import { checkGross, checkGrossAfter, grossOf } from './gross-totals.ts';
 import {
   checkDateInQuarter,
   checkFundingStream,
@@ -9,12 +16,13 @@ import {
   checkLineExists,
   checkNewId,
   checkQuarterOpen,
+  checkTexts,
   isRefusal,
   parseAmount,
   postingQuarter,
 } from './ledger-checks.ts';
 import type { LedgerCommandOf } from './ledger-commands.ts';
-import { isClosed, type LedgerState, lineKey } from './ledger-state.ts';
+import { forecastKey, isClosed, type LedgerState } from './ledger-state.ts';
 
 /** Money out: spend, reversals, prior-period adjustments, forecasts, and savings. */
 
@@ -26,13 +34,19 @@ export function recordSpend(
   const amount = parseAmount('amount', command.amount, 'positive');
   if (isRefusal(amount)) return refuse(amount);
   const problem =
+    checkTexts([
+      ['supplier', command.supplier, text],
+      ['erpReference', command.erpReference, text],
+      ['description', command.description, text],
+    ]) ??
     checkNewId(state.spends.has(command.spendId), 'spendId', command.spendId) ??
     checkScheme(command.pool, command.schemeId) ??
     checkFundingStream(command, command.fundingStream) ??
     checkLineExists(state, command, command.schemeId, command.fundingStream) ??
     checkQuarterOpen(state, command, command.quarter) ??
     checkDateInQuarter(command, command.quarter, command.spendDate, 'spendDate') ??
-    checkIbcfPurpose(command, command.fundingStream, command.ibcfPurpose);
+    checkIbcfPurpose(command, command.fundingStream, command.ibcfPurpose) ??
+    checkGross(state, command.year, 'spend', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
   const {
     poolId,
@@ -86,6 +100,8 @@ export function reverseSpend(
       ),
     );
   }
+  const badReason = checkTexts([['reason', command.reason, requiredText]]);
+  if (badReason !== undefined) return refuse(badReason);
   const duplicate = checkNewId(
     state.usedIds.has(`reversal:${command.reversalId}`),
     'reversalId',
@@ -111,6 +127,8 @@ export function reverseSpend(
         command.spendId,
       ),
     );
+  const outOfRange = checkGross(state, command.year, 'spend', spend.amount, 'amount');
+  if (outOfRange !== undefined) return refuse(outOfRange);
   const closed = isClosed(state, spend.quarter);
   const quarter = closed ? postingQuarter(state, command) : spend.quarter;
   if (isRefusal(quarter)) return refuse(quarter);
@@ -149,6 +167,7 @@ export function postPriorPeriodAdjustment(
     );
   }
   const problem =
+    checkTexts([['description', command.description, requiredText]]) ??
     checkNewId(
       state.usedIds.has(`adjustment:${command.adjustmentId}`),
       'adjustmentId',
@@ -157,7 +176,8 @@ export function postPriorPeriodAdjustment(
     checkScheme(command.pool, command.schemeId, 'schemeId', true) ??
     checkFundingStream(command, command.fundingStream) ??
     checkLineExists(state, command, command.schemeId, command.fundingStream) ??
-    checkIbcfPurpose(command, command.fundingStream, command.ibcfPurpose);
+    checkIbcfPurpose(command, command.fundingStream, command.ibcfPurpose) ??
+    checkGross(state, command.year, 'spend', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
   const quarter = postingQuarter(state, command);
   if (isRefusal(quarter)) return refuse(quarter);
@@ -196,9 +216,15 @@ export function updateForecast(
     checkQuarterOpen(state, command, command.quarter);
   if (problem !== undefined) return refuse(problem);
   const current = state.forecasts.get(
-    `${lineKey(command.schemeId, command.fundingStream)}\u0000${command.quarter}`,
+    forecastKey(command.schemeId, command.fundingStream, command.quarter),
   );
   if (current?.equals(forecast)) return accept();
+  // A new forecast replaces the line's last one for the quarter: the gross moves by the difference.
+  const after = grossOf(state, 'forecasts')
+    .minus(current ?? Money.zero)
+    .plus(forecast);
+  const outOfRange = checkGrossAfter(command.year, 'forecasts', after, forecast, 'forecastOutturn');
+  if (outOfRange !== undefined) return refuse(outOfRange);
   const { poolId, year, schemeId, fundingStream, quarter } = command;
   return accept({
     type: 'ForecastUpdated.v1',
@@ -213,8 +239,10 @@ export function planSaving(
   const amount = parseAmount('amount', command.amount, 'positive');
   if (isRefusal(amount)) return refuse(amount);
   const problem =
+    checkTexts([['description', command.description, text]]) ??
     checkNewId(state.savings.has(command.savingId), 'savingId', command.savingId) ??
-    checkScheme(command.pool, command.schemeId);
+    checkScheme(command.pool, command.schemeId) ??
+    checkGross(state, command.year, 'savings', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
   const { poolId, year, savingId, schemeId, cashable, description } = command;
   return accept({
@@ -251,13 +279,15 @@ export function recordRealisedSaving(
     );
   }
   const problem =
+    checkTexts([['evidence', command.evidence, requiredText]]) ??
     checkNewId(
       state.usedIds.has(`realisation:${command.realisationId}`),
       'realisationId',
       command.realisationId,
     ) ??
     checkScheme(command.pool, command.schemeId, 'schemeId', true) ??
-    checkQuarterOpen(state, command, command.quarter);
+    checkQuarterOpen(state, command, command.quarter) ??
+    checkGross(state, command.year, 'savings', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
   const { poolId, year, realisationId, schemeId, quarter, evidence } = command;
   return accept({

@@ -35,6 +35,9 @@ export const text = z
   .max(2000)
   .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
+/** Free text that must be given: a reason, evidence, a description an auditor will read. */
+export const requiredText = text.min(1, 'must be given: an auditor will read it');
+
 /** A financial year as the template writes it: `2017-18`, April to March. */
 export const financialYear = z
   .string()

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
 import type { EventCatalogue } from '../catalogue.ts';
 import {
@@ -34,11 +34,14 @@ export interface HashedFields {
 }
 
 /**
- * The event's own hash: SHA-256 over the canonical form of its stream, place in the stream,
- * type, data, metadata and the previous event's hash. Changing any of them, or moving the event,
- * breaks this hash or the next event's previousHash.
+ * The event's own hash over the canonical form of its stream, place in the stream, type, data,
+ * metadata and the previous event's hash. Changing any of them, or moving the event, breaks this
+ * hash or the next event's previousHash. With a chain key it is an HMAC-SHA256 under that key (the
+ * ledger's own: see events/store/evidence/chain-key.ts), so someone who can rewrite the store's
+ * file but has not the key cannot make a rewritten event's chain whole again; without one (tests,
+ * tools) it is SHA-256.
  */
-export function eventHash(fields: HashedFields): string {
+export function eventHash(fields: HashedFields, chainKey?: ChainKey): string {
   const canonical = canonicalJson({
     streamId: fields.streamId,
     streamVersion: fields.streamVersion,
@@ -47,7 +50,19 @@ export function eventHash(fields: HashedFields): string {
     metadata: fields.metadata,
     previousHash: fields.previousHash,
   });
-  return createHash('sha256').update(canonical).digest('hex');
+  return chainKey === undefined
+    ? createHash('sha256').update(canonical).digest('hex')
+    : createHmac('sha256', chainKey).update(canonical).digest('hex');
+}
+
+/** The secret the hash chain is keyed with; undefined for an unkeyed (SHA-256) chain. */
+export type ChainKey = Buffer | undefined;
+
+/** A 31-bit mark of the chain key (0 for none), for a store to remember which key it was written with. */
+export function chainKeyMark(chainKey: ChainKey): number {
+  if (chainKey === undefined) return 0;
+  const digest = createHash('sha256').update('chain-key-mark').update(chainKey).digest();
+  return digest.readUInt32BE(0) & 0x7fffffff || 1;
 }
 
 /**
@@ -170,6 +185,7 @@ export function verifyStreamChain(
       hash: string;
     }
   >,
+  chainKey?: ChainKey,
 ): ChainVerdict {
   let expectedPrevious = GENESIS_HASH;
   let expectedVersion = 1;
@@ -188,7 +204,7 @@ export function verifyStreamChain(
         problem: 'its previous-hash does not match the hash of the event before it',
       };
     }
-    if (eventHash(event) !== event.hash) {
+    if (eventHash(event, chainKey) !== event.hash) {
       return {
         ok: false,
         streamVersion: event.streamVersion,

@@ -73,6 +73,8 @@ export interface AppendResult {
   readonly firstPosition: number;
   readonly lastPosition: number;
   readonly eventCount: number;
+  /** The digest of what the append recorded (its stream, its events' types and data). */
+  readonly contentDigest: string;
   /** True when the idempotency key had been stored already and nothing was written now. */
   readonly replayed: boolean;
 }

@@ -124,7 +124,7 @@ export function poolBalances(
   );
   const partners = partnerBalances(view, year, lines);
   const total = (pick: (stream: StreamBalance) => string) =>
-    Money.sum(streams.map((stream) => Money.parse(pick(stream)))).toString();
+    Money.sum(streams.map((stream) => Money.parseTotal(pick(stream)))).toString();
   return {
     poolId: view.poolId,
     poolName: view.registration?.name ?? '',
@@ -155,14 +155,14 @@ function streamBalance(
     allocated: '0.00',
     spent: '0.00',
   };
-  const planned = Money.parse(figures.planned);
-  const varied = Money.parse(figures.varied);
+  const planned = Money.parseTotal(figures.planned);
+  const varied = Money.parseTotal(figures.varied);
   const contributions = planned.plus(varied);
-  const allocated = Money.parse(figures.allocated);
-  const spent = Money.parse(figures.spent);
+  const allocated = Money.parseTotal(figures.allocated);
+  const spent = Money.parseTotal(figures.spent);
   const ofStream = lines.filter((line) => line.fundingStream === fundingStream);
-  const linesBudget = Money.sum(ofStream.map((line) => Money.parse(line.currentBudget)));
-  const linesSpent = Money.sum(ofStream.map((line) => Money.parse(line.spent)));
+  const linesBudget = Money.sum(ofStream.map((line) => Money.parseTotal(line.currentBudget)));
+  const linesSpent = Money.sum(ofStream.map((line) => Money.parseTotal(line.spent)));
   if (!linesBudget.equals(allocated) || !linesSpent.equals(spent)) {
     throw new ProjectionInvariantError(
       `${fundingStream} ${year.year}: allocated ${allocated} and spent ${spent}, but its lines hold ${linesBudget} and ${linesSpent}`,
@@ -187,8 +187,8 @@ function streamBalance(
     unallocated: unallocated.toString(),
     spent: spent.toString(),
     remaining: allocated.minus(spent).toString(),
-    grantsAwarded: Money.sum(grants.map((grant) => Money.parse(grant.awarded))).toString(),
-    grantsReceived: Money.sum(grants.map((grant) => Money.parse(grant.received))).toString(),
+    grantsAwarded: Money.sum(grants.map((grant) => Money.parseTotal(grant.awarded))).toString(),
+    grantsReceived: Money.sum(grants.map((grant) => Money.parseTotal(grant.received))).toString(),
   };
 }
 
@@ -244,25 +244,30 @@ function riskShareExposure(
     return {
       status: 'applied' as const,
       shares: new Map(
-        year.riskShare.allocations.map((share) => [share.partnerId, Money.parse(share.amount)]),
+        year.riskShare.allocations.map((share) => [
+          share.partnerId,
+          Money.parseTotal(share.amount),
+        ]),
       ),
     };
   }
   const streamNets = new Map<string, Money>();
   const schemeNets = new Map<string, Money>();
   for (const line of lines) {
-    const forecast = Money.parse(line.forecastOutturn);
+    const forecast = Money.parseTotal(line.forecastOutturn);
     streamNets.set(
       line.fundingStream,
       (streamNets.get(line.fundingStream) ?? Money.zero).plus(forecast),
     );
     schemeNets.set(
       line.schemeId,
-      (schemeNets.get(line.schemeId) ?? Money.zero).plus(Money.parse(line.variance)),
+      (schemeNets.get(line.schemeId) ?? Money.zero).plus(Money.parseTotal(line.variance)),
     );
   }
   for (const [fundingStream, figures] of Object.entries(year.streams)) {
-    const streamContributions = Money.parse(figures.planned).plus(Money.parse(figures.varied));
+    const streamContributions = Money.parseTotal(figures.planned).plus(
+      Money.parseTotal(figures.varied),
+    );
     streamNets.set(
       fundingStream,
       (streamNets.get(fundingStream) ?? Money.zero).minus(streamContributions),

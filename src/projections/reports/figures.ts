@@ -33,7 +33,7 @@ export function sumQuarters(
   amounts: QuarterAmounts,
   quarters: readonly Quarter[] = QUARTERS,
 ): Money {
-  return Money.sum(quarters.map((quarter) => Money.parse(amounts[quarter])));
+  return Money.sum(quarters.map((quarter) => Money.parseTotal(amounts[quarter])));
 }
 
 /** A line's budget: allocations less releases, plus virements in, less virements out. */
@@ -50,7 +50,7 @@ export function latestForecast(
 ): Money | undefined {
   for (const quarter of [...quarters].reverse()) {
     const forecast = line.forecastByQuarter[quarter];
-    if (forecast !== null) return Money.parse(forecast);
+    if (forecast !== null) return Money.parseTotal(forecast);
   }
   return undefined;
 }

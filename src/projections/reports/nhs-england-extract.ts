@@ -67,7 +67,7 @@ export function nhsEnglandExtract(
         '% LA (if Joint Commissioner)': scheme?.laPercentage ?? '',
         Provider: scheme?.provider ?? '',
         'Source of Funding': line.fundingStream,
-        'Expenditure (£)': Money.parse(line.spent).toString(),
+        'Expenditure (£)': Money.parseTotal(line.spent).toString(),
         'New/Existing Scheme': scheme?.newOrExisting ?? '',
       };
     }),

@@ -191,7 +191,7 @@ function positionLines(view: PoolView, year: YearView, period: Period, threshold
       fundingStream,
       budget,
       budgetMovement: budget.minus(lineBudget(figures, before)),
-      spendInQuarter: Money.parse(figures.spendByQuarter[quarter]),
+      spendInQuarter: Money.parseTotal(figures.spendByQuarter[quarter]),
       spendYearToDate,
       forecast,
       forecastGiven: given !== undefined,

@@ -37,7 +37,7 @@ export function savingsReport(view: PoolView, yearId: string): SavingsReport | u
         cashablePlanned: saving.cashablePlanned,
         realisedByQuarter: saving.realisedByQuarter,
         realised: realised.toString(),
-        unrealised: Money.parse(saving.planned).minus(realised).toString(),
+        unrealised: Money.parseTotal(saving.planned).minus(realised).toString(),
       };
     });
   return { poolId: view.poolId, year: yearId, schemes };

@@ -75,7 +75,7 @@ export function yearEndStatement(
       fundingStream: stream.fundingStream,
       contributions: stream.contributions,
       spent: stream.spent,
-      net: Money.parse(stream.spent).minus(Money.parse(stream.contributions)).toString(),
+      net: Money.parseTotal(stream.spent).minus(Money.parseTotal(stream.contributions)).toString(),
     })),
     net: {
       contributions: totalContributions.toString(),
@@ -98,7 +98,7 @@ export function yearEndStatement(
 }
 
 function sum(values: readonly string[]): Money {
-  return Money.sum(values.map((value) => Money.parse(value)));
+  return Money.sum(values.map((value) => Money.parseTotal(value)));
 }
 
 function contributionsByPartner(view: PoolView, year: YearView) {
@@ -109,7 +109,7 @@ function contributionsByPartner(view: PoolView, year: YearView) {
         fundingStream,
         amount: balancesContribution(own(ofPartner, fundingStream)).toString(),
       }))
-      .filter((entry) => !Money.parse(entry.amount).isZero());
+      .filter((entry) => !Money.parseTotal(entry.amount).isZero());
     return {
       partnerId: partner.partnerId,
       name: partner.name,
@@ -163,7 +163,7 @@ function balancesContribution(
   if (figures === undefined) return Money.zero;
   return Money.sum(
     [...Object.values(figures.plannedByQuarter), ...Object.values(figures.variedByQuarter)].map(
-      (amount) => Money.parse(amount),
+      (amount) => Money.parseTotal(amount),
     ),
   );
 }

@@ -43,7 +43,7 @@ export function zeroByQuarter(): QuarterAmounts {
 
 /** Adds an amount to a decimal-string figure, exactly. */
 export function addAmount(figure: string, amount: string): string {
-  return Money.parse(figure).plus(Money.parse(amount)).toString();
+  return Money.parseTotal(figure).plus(Money.parseTotal(amount)).toString();
 }
 
 export function addTo(amounts: QuarterAmounts, quarter: Quarter, amount: string): void {

@@ -16,7 +16,7 @@ export function foldBudget(year: YearView, event: LedgerEventIn<'budget'>, open:
       addStream(year, event.data.fundingStream, 'allocated', event.data.amount);
       return;
     case 'AllocationReleased.v1': {
-      const released = Money.parse(event.data.amount).negated().toString();
+      const released = Money.parseTotal(event.data.amount).negated().toString();
       addTo(
         line(year, event.data.schemeId, event.data.fundingStream).allocatedByQuarter,
         event.data.quarter,

@@ -11,7 +11,7 @@ export function foldMoneyOut(year: YearView, event: LedgerEventIn<'moneyOut'>): 
       addSpend(year, event.data);
       return;
     case 'SpendReversed.v1': {
-      const amount = Money.parse(event.data.amount).negated().toString();
+      const amount = Money.parseTotal(event.data.amount).negated().toString();
       addSpend(year, { ...event.data, amount });
       year.corrections.push({
         id: event.data.reversalId,

@@ -28,6 +28,7 @@ import {
   WrongExpectedVersionError,
 } from '../errors.ts';
 import {
+  type ChainKey,
   deriveEventId,
   eventHash,
   GENESIS_HASH,
@@ -68,6 +69,8 @@ export interface EventStoreDbOptions {
   readonly connectTimeoutMs?: number;
   /** Backoff after a subscription drops: doubles from the first up to the last. */
   readonly resubscribeDelaysMs?: { readonly first: number; readonly max: number };
+  /** The key the events' hash chain is made with (see integrity.ts); none for an unkeyed chain. */
+  readonly chainKey?: ChainKey;
 }
 
 interface StoredMetadata {
@@ -80,10 +83,12 @@ export class EventStoreDbEventStore implements EventStore {
   readonly #client: EventStoreDBClient;
   readonly #catalogue: EventCatalogue;
   readonly #resubscribe: { first: number; max: number };
+  readonly #chainKey: ChainKey;
 
   private constructor(client: EventStoreDBClient, options: EventStoreDbOptions) {
     this.#client = client;
     this.#catalogue = options.catalogue;
+    this.#chainKey = options.chainKey;
     this.#resubscribe = options.resubscribeDelaysMs ?? { first: 100, max: 10_000 };
   }
 
@@ -162,7 +167,7 @@ export class EventStoreDbEventStore implements EventStore {
       throw new WrongExpectedVersionError(streamId, expected, tip.version);
     }
     const intents = await this.#writeIntents(streamId, appends, expected, tip.version);
-    const data = chainedEvents(streamId, appends, tip);
+    const data = chainedEvents(streamId, appends, tip, this.#chainKey);
     let written: Awaited<ReturnType<EventStoreDBClient['appendToStream']>>;
     try {
       written = await this.#client.appendToStream(streamId, data, {
@@ -533,7 +538,9 @@ export interface IntendedMarker {
 }
 
 /** Written after an append's events: the port's result, and the digest. */
-export type RecordedMarker = Omit<AppendResult, 'replayed'> & { readonly digest: string };
+export type RecordedMarker = Omit<AppendResult, 'replayed' | 'contentDigest'> & {
+  readonly digest: string;
+};
 
 interface PendingAppend {
   readonly append: ValidatedAppend;
@@ -572,8 +579,8 @@ export function recordedFromIntent(
 }
 
 function resultOf(recorded: RecordedMarker): Omit<AppendResult, 'replayed'> {
-  const { digest: _digest, ...result } = recorded;
-  return result;
+  const { digest, ...result } = recorded;
+  return { ...result, contentDigest: digest };
 }
 
 function replayedResult(recorded: RecordedMarker): AppendResult {
@@ -652,13 +659,17 @@ function chainedEvents(
   streamId: string,
   appends: readonly PendingAppend[],
   tip: { readonly version: number; readonly hash: string },
+  chainKey: ChainKey,
 ) {
   let previousHash = tip.hash;
   let version = tip.version;
   return appends.flatMap(({ append }) =>
     append.events.map((event, index) => {
       version += 1;
-      const hash = eventHash({ streamId, streamVersion: version, ...event, previousHash });
+      const hash = eventHash(
+        { streamId, streamVersion: version, ...event, previousHash },
+        chainKey,
+      );
       const metadata: StoredMetadata = { envelope: event.metadata, previousHash, hash };
       previousHash = hash;
       return jsonEvent({

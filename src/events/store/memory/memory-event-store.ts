@@ -8,6 +8,7 @@ import {
   StoreIntegrityError,
 } from '../errors.ts';
 import {
+  type ChainKey,
   checkExpectedVersion,
   deriveEventId,
   eventHash,
@@ -87,11 +88,13 @@ interface AppendRecord {
 export class MemoryEventStore implements EventStore {
   readonly #log: MemoryLog;
   readonly #catalogue: EventCatalogue;
+  readonly #chainKey: ChainKey;
   #closed = false;
 
-  constructor(catalogue: EventCatalogue, log: MemoryLog = new MemoryLog()) {
+  constructor(catalogue: EventCatalogue, log: MemoryLog = new MemoryLog(), chainKey?: ChainKey) {
     this.#catalogue = catalogue;
     this.#log = log;
+    this.#chainKey = chainKey;
   }
 
   async append(
@@ -219,7 +222,10 @@ export class MemoryEventStore implements EventStore {
     const firstPosition = this.#log.rows.length + 1;
     for (const [index, event] of append.events.entries()) {
       const streamVersion = stream.version + 1;
-      const hash = eventHash({ streamId, streamVersion, ...event, previousHash: stream.hash });
+      const hash = eventHash(
+        { streamId, streamVersion, ...event, previousHash: stream.hash },
+        this.#chainKey,
+      );
       const globalPosition = this.#log.rows.length + 1;
       this.#log.rows.push({
         globalPosition,
@@ -243,6 +249,7 @@ export class MemoryEventStore implements EventStore {
       firstPosition,
       lastPosition: this.#log.rows.length,
       eventCount: append.events.length,
+      contentDigest: append.digest,
     };
     this.#log.appends.set(append.idempotencyKey, { digest: append.digest, result });
     return { ...result, replayed: false };

@@ -9,6 +9,8 @@ import {
   StoreIntegrityError,
 } from '../errors.ts';
 import {
+  type ChainKey,
+  chainKeyMark,
   checkExpectedVersion,
   deriveEventId,
   eventHash,
@@ -38,6 +40,8 @@ export interface SqliteEventStoreOptions extends SqliteDurabilityOptions {
    * Appends made through this store wake its subscribers at once.
    */
   readonly pollIntervalMs?: number;
+  /** The key the events' hash chain is made with (see integrity.ts); none for an unkeyed chain. */
+  readonly chainKey?: ChainKey;
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 200;
@@ -54,11 +58,13 @@ export class SqliteEventStore implements EventStore {
   readonly #pollIntervalMs: number;
   readonly #statements: Statements;
   readonly #appendWaiters = new Set<() => void>();
+  readonly #chainKey: ChainKey;
   #closed = false;
 
   private constructor(database: DatabaseSync, options: SqliteEventStoreOptions) {
     this.#database = database;
     this.#catalogue = options.catalogue;
+    this.#chainKey = options.chainKey;
     this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.#statements = prepareStatements(database);
   }
@@ -69,6 +75,7 @@ export class SqliteEventStore implements EventStore {
     try {
       applyDurablePragmas(database, options);
       createSchema(database);
+      checkChainKey(database, options.path, options.chainKey);
       return new SqliteEventStore(database, options);
     } catch (error) {
       database.close();
@@ -170,7 +177,7 @@ export class SqliteEventStore implements EventStore {
     let previousHash = tip.hash;
     for (const [index, event] of append.events.entries()) {
       const streamVersion = tip.version + index + 1;
-      const hash = eventHash({ streamId, streamVersion, ...event, previousHash });
+      const hash = eventHash({ streamId, streamVersion, ...event, previousHash }, this.#chainKey);
       this.#statements.insertEvent.run(
         tip.nextPosition + index,
         streamId,
@@ -394,6 +401,7 @@ function appendResultFromRow(row: AppendRow, replayed: boolean): AppendResult {
     firstPosition: row.first_position,
     lastPosition: row.last_position,
     eventCount: row.event_count,
+    contentDigest: row.digest,
     replayed,
   };
 }
@@ -441,4 +449,23 @@ function prepareStatements(database: DatabaseSync): Statements {
       'INSERT INTO appends (idempotency_key, stream_id, digest, stream_version, first_position, last_position, event_count) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
   };
+}
+
+/**
+ * The file remembers which key its chain is made with (a mark of the key, never the key: SQLite's
+ * application_id), so that a ledger is never extended with another key, or with none, which would
+ * leave its chain impossible to verify.
+ */
+function checkChainKey(database: DatabaseSync, path: string, chainKey: ChainKey): void {
+  const mark = chainKeyMark(chainKey);
+  const stored = (database.prepare('PRAGMA application_id').get() as { application_id: number })
+    .application_id;
+  if (stored === mark) return;
+  const empty = database.prepare('SELECT 1 FROM events LIMIT 1').get() === undefined;
+  if (!empty) {
+    throw new StoreIntegrityError(
+      `the event store at ${path} has its hash chain made with ${stored === 0 ? 'no key' : 'another key'}, not ${mark === 0 ? 'no key' : 'the key given'}: open it with the key it was written with`,
+    );
+  }
+  database.exec(`PRAGMA application_id = ${mark}`);
 }
