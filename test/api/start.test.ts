@@ -54,11 +54,24 @@ function start(
   });
 }
 
+/** The value once `read` gives one, looking every 50 ms for up to 10 s. */
+async function eventually<Value>(read: () => Value | undefined): Promise<Value | undefined> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const value = read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
 describe('npm start', () => {
   it('serves the OpenAPI document, the reference and health, prints the first token once, and stops cleanly on SIGTERM', async () => {
     directory = temporaryDirectory('start');
     const first = await start(directory.path);
-    const token = /\n {2}(bcf_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\n/.exec(first.output())?.[1];
+    // The first admin is made once the server listens, so its token follows the address.
+    const token = await eventually(
+      () => /\n {2}(bcf_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\n/.exec(first.output())?.[1],
+    );
     expect(token).toBeDefined();
     expect((await fetch(`${first.url}/openapi.json`)).status).toBe(200);
     expect((await fetch(`${first.url}/docs/`)).status).toBe(200);

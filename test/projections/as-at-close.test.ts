@@ -15,7 +15,7 @@ import { temporaryDirectory } from '../support/temp-dir.ts';
  * for byte, and the current report lists the corrections beside the unchanged position.
  */
 const directory = temporaryDirectory('as-at-close');
-const config = { ...loadConfig({}), dataDirectory: directory.path };
+const config = loadConfig({ LEDGER_DATA_DIR: directory.path });
 let closedAt = '';
 let eventsAfterClose = 0;
 

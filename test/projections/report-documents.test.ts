@@ -9,8 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { renderReport, reportTables } from '../../src/documents/report-documents.ts';
 import type { Table } from '../../src/documents/table.ts';
 import { CURRENCY_FORMAT, workbook } from '../../src/documents/workbook.ts';
-import { bcfCatalogue } from '../../src/events/catalogue/index.ts';
-import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
+import { openLedger } from '../../src/main.ts';
 import { poolViewFromStreams } from '../../src/projections/as-at.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
 import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
@@ -30,14 +29,11 @@ const directory = temporaryDirectory('reports');
 let view: PoolView;
 
 beforeAll(async () => {
-  const config = { ...loadConfig({}), dataDirectory: directory.path };
+  const config = loadConfig({ LEDGER_DATA_DIR: directory.path });
   await loadDemo(config);
-  const store = SqliteEventStore.open({
-    path: join(directory.path, 'ledger.sqlite'),
-    catalogue: bcfCatalogue,
-  });
-  view = (await poolViewFromStreams(store, 'herts')) ?? fail();
-  await store.close();
+  const ledger = await openLedger(config);
+  view = (await poolViewFromStreams(ledger.store, 'herts')) ?? fail();
+  await ledger.close();
 }, 120_000);
 afterAll(() => directory.remove());
 
