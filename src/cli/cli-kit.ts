@@ -43,7 +43,7 @@ export function print(text: string): void {
  */
 export function terminalSafe(text: string): string {
   return text.replace(
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu,
+    /(?![\t\n\r])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu,
     (character) => `\\u{${(character.codePointAt(0) ?? 0).toString(16)}}`,
   );
 }

@@ -2,7 +2,6 @@ import fastifyPlugin from 'fastify-plugin';
 import type { Identity } from '../../projections/read-face.ts';
 import { problem, sendProblem } from '../problems.ts';
 import type { ApiDependencies } from '../route-kit.ts';
-import { tooMany } from './rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
