@@ -43,7 +43,7 @@ describe('failed authentications', () => {
         remoteAddress,
         headers: { authorization: `Bearer ${token}` },
       });
-    const wrong = 'bcf_0123456789abcdef_' + 'x'.repeat(43);
+    const wrong = `bcf_0123456789abcdef_${'x'.repeat(43)}`;
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 12; attempt++)
       statuses.push((await from('203.0.113.7', wrong))?.statusCode ?? 0);
@@ -147,7 +147,7 @@ describe('documents a spreadsheet would run', () => {
       expect(
         cells.some((cell) => /^-\d+\.\d{2}$/.test(cell) || /^\d+\.\d{2}$/.test(cell)),
         name,
-      ).toBe(name === 'audit trail' ? false : true);
+      ).toBe(name !== 'audit trail');
     }
   });
 });
