@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { fuzzApi } from '../test/support/api-fuzzing.ts';
 import { setUpPool, spendBody, startHarness } from '../test/api/api-harness.ts';
+import { fuzzApi } from '../test/support/api-fuzzing.ts';
 
 /**
  * The API fuzzer on as many requests as asked, outside `npm test`:
@@ -38,7 +38,9 @@ try {
   const figures = await fuzzApi(api, requests, seed);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const statuses = [...figures.byStatus].sort(([a], [b]) => a - b);
-  const serverErrors = statuses.filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0);
+  const serverErrors = statuses
+    .filter(([status]) => status >= 500)
+    .reduce((sum, [, n]) => sum + n, 0);
   const wrote = figures.failures.filter((failure) => failure.includes('yet the log moved')).length;
   process.stdout.write(
     [
