@@ -47,6 +47,10 @@ try {
       `fuzzed the API with ${figures.sent} requests (seed ${seed}) in ${seconds.toFixed(1)} s`,
       `answers by status: ${statuses.map(([status, n]) => `${status}: ${n}`).join(', ')}`,
       `refused: ${figures.refused}; answered 5xx: ${serverErrors}; refused yet changed the log: ${wrote}`,
+      `refusals by problem: ${[...figures.byProblem]
+        .sort(([, a], [, b]) => b - a)
+        .map(([type, n]) => `${type.replace('/problems/', '')} ${n}`)
+        .join(', ')}`,
       ...figures.failures.slice(0, 10).map((failure) => `  ${failure}`),
       '',
     ].join('\n'),

@@ -173,13 +173,13 @@ export class Money {
 
   /**
    * The amount as a spreadsheet's numeric cell. A workbook stores binary floats; every amount the
-   * ledger accepts has at most fifteen significant digits, which a float holds exactly enough to
-   * read back as the same pounds and pence (checked on the way out).
+   * ledger accepts, and every total below 10^13, has at most fifteen significant digits, which a
+   * float holds exactly enough to read back as the same pounds and pence (checked on the way out).
    */
   toSpreadsheetNumber(): number {
     const cell = Number(this.#value.toFixed(2));
-    const back = Money.fromSpreadsheetNumber(cell);
-    if (!(back instanceof Money) || !back.equals(this))
+    // Read back as a total, not an entry: a workbook's totals row may exceed any one entry.
+    if (!Number.isFinite(cell) || !new LedgerDecimal(String(cell)).equals(this.#value))
       throw new RangeError(`${this.toString()} does not fit a spreadsheet cell exactly`);
     return cell;
   }

@@ -133,6 +133,28 @@ describe('Money.fromSpreadsheetNumber', () => {
   });
 });
 
+describe('Money.toSpreadsheetNumber', () => {
+  it('writes every amount and total below 10^13 as a cell that reads back to the penny', () => {
+    const belowBound = fc.bigInt({ min: -(10n ** 15n) + 1n, max: 10n ** 15n - 1n });
+    fc.assert(
+      fc.property(belowBound, (value) => {
+        const amount = Money.fromPence(value);
+        expect(amount.fitsSpreadsheetCell()).toBe(true);
+        const cell = amount.toSpreadsheetNumber();
+        expect(Money.parseTotal(String(cell)).equals(amount)).toBe(true);
+      }),
+    );
+    // A totals row past the largest entry, as three lines near it make.
+    expect(Money.parseTotal('1000000699999.99').toSpreadsheetNumber()).toBe(1000000699999.99);
+  });
+
+  it('refuses, rather than rounds, a total a float cannot hold to the penny', () => {
+    const beyond = Money.parseTotal('123456789012345678.91');
+    expect(beyond.fitsSpreadsheetCell()).toBe(false);
+    expect(() => beyond.toSpreadsheetNumber()).toThrow(RangeError);
+  });
+});
+
 describe('amount schemas', () => {
   it('accept amounts and refuse everything Money.parse refuses, with its message', () => {
     expect(amountString.safeParse('10.00').success).toBe(true);
