@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { percentage } from './events/catalogue/vocabulary.ts';
@@ -5,6 +6,28 @@ import { percentage } from './events/catalogue/vocabulary.ts';
 /**
  * The ledger's settings, read from the environment once, with every default visible here.
  */
+/** An address or a CIDR range: `10.0.0.5`, `10.0.0.0/8`, `fd00::/8`. */
+const isAddressOrRange = (entry: string) => {
+  const [address = '', bits, ...more] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || more.length > 0) return false;
+  return (
+    bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+  );
+};
+const trustedProxies = z
+  .string()
+  .default('')
+  .transform((text) =>
+    text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  )
+  .refine((entries) => entries.every(isAddressOrRange), {
+    message: 'list addresses or CIDR ranges, such as "10.0.0.5,10.1.0.0/16"',
+  });
+
 const whole = (minimum: number, maximum: number) =>
   z.coerce.number().int().min(minimum).max(maximum);
 
@@ -79,6 +102,9 @@ const environmentSchema = z.object({
     .describe(
       'Failed authentications per client address per minute; after them every request from it is answered 429 until the minute is over.',
     ),
+  LEDGER_TRUSTED_PROXIES: trustedProxies.describe(
+    'Comma-separated addresses or CIDR ranges of the proxies in front of the ledger, whose X-Forwarded-For names the client (for rate limits and the request log). Empty: the connection’s address is the client’s, and X-Forwarded-For is ignored.',
+  ),
   LEDGER_REQUEST_TIMEOUT_MS: whole(1_000, 600_000)
     .default(30_000)
     .describe('The longest a request may take, in milliseconds.'),
@@ -125,6 +151,8 @@ export interface LedgerConfig {
     readonly auditPageMax: 500;
   };
   readonly readyMaxLag: number;
+  /** The proxies whose X-Forwarded-For is believed; none unless set. */
+  readonly trustedProxies: readonly string[];
   readonly ragThresholds: { readonly amberAbovePercent: string; readonly redAbovePercent: string };
 }
 
@@ -193,6 +221,7 @@ export function loadConfig(
       auditPageMax: 500,
     },
     readyMaxLag: settings.LEDGER_READY_MAX_LAG,
+    trustedProxies: settings.LEDGER_TRUSTED_PROXIES,
     ragThresholds: {
       amberAbovePercent: settings.LEDGER_RAG_AMBER_ABOVE_PERCENT,
       redAbovePercent: settings.LEDGER_RAG_RED_ABOVE_PERCENT,
@@ -222,7 +251,11 @@ export function settingsTable(): string {
             ? 'a percentage, 0 to 100'
             : 'text';
     const fallback =
-      json.default === undefined ? '(see its meaning)' : `\`${String(json.default)}\``;
+      json.default === undefined
+        ? '(see its meaning)'
+        : json.default === ''
+          ? '(empty)'
+          : `\`${String(json.default)}\``;
     return `| \`${name}\` | ${fallback} | ${allowed} | ${schema.description ?? ''} |`;
   });
   return [

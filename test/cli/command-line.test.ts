@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { openLedger } from '../../src/main.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 
 /** The bcf-ledger command as an operator runs it: its version, its help, its exit codes. */
@@ -36,5 +38,44 @@ describe('bcf-ledger', () => {
     const unknown = run('frobnicate');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('frobnicate');
+  });
+
+  it('checks its options as the API does: one line naming the option and what is wrong, exit 2', () => {
+    const cases: [string[], string][] = [
+      [['users', 'add', 'x', '--name', 'X', '--role', 'boss'], "'--role <role>' argument 'boss'"],
+      [
+        ['audit', 'replay', '--pool', 'herts', '--year', '2017-18', '--as-at', 'yesterday'],
+        "'--as-at <moment>' argument 'yesterday'",
+      ],
+      [
+        ['report', 'balances', '--pool', 'herts', '--year', '2017-19'],
+        "'--year <year>' argument '2017-19'",
+      ],
+    ];
+    for (const [args, named] of cases) {
+      const result = run(...args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(named);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('makes an administrator whose printed token signs in, as README says to recover one', async () => {
+    const made = run('users', 'add', 'ops-admin', '--name', 'Operations', '--role', 'admin');
+    expect(made.status, made.stderr).toBe(0);
+    const token = made.stdout.trim();
+    expect(token).toMatch(/^bcf_[0-9a-f]{16}_/);
+    expect(run('users', 'add', 'ops-admin', '--name', 'Again', '--role', 'admin').status).toBe(2);
+    const ledger = await openLedger(loadConfig({ LEDGER_DATA_DIR: directory.path }));
+    try {
+      expect(await ledger.access.authenticate(token)).toMatchObject({
+        userId: 'ops-admin',
+        role: 'admin',
+        pools: '*',
+      });
+    } finally {
+      await ledger.close();
+    }
   });
 });

@@ -23,6 +23,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ LEDGER_PORT: '70000' })).toThrow('LEDGER_PORT');
   });
 
+  it('reads trusted proxies as addresses and CIDR ranges, refusing anything else', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(
+      loadConfig({ LEDGER_TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16,fd00::/8' }).trustedProxies,
+    ).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8']);
+    for (const wrong of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/8', '*'])
+      expect(() => loadConfig({ LEDGER_TRUSTED_PROXIES: wrong }), wrong).toThrow(
+        'LEDGER_TRUSTED_PROXIES',
+      );
+  });
+
   it('reads RAG thresholds from the environment', () => {
     expect(
       loadConfig({ LEDGER_RAG_AMBER_ABOVE_PERCENT: '1', LEDGER_RAG_RED_ABOVE_PERCENT: '10.5' })
