@@ -68,8 +68,9 @@ export async function buildApp(
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(problemReplies);
-  await app.register(openApi, { routes: routeTable, serverUrl: '/' });
+  // Before the API reference's routes, so that they get its content security policy.
   await app.register(securityHeaders);
+  await app.register(openApi, { routes: routeTable, serverUrl: '/' });
   const rateLimits = {
     perAddressPerMinute: limits.addressRateLimitPerMinute,
     failedAuthenticationsPerMinute: limits.failedAuthenticationsPerMinute,
