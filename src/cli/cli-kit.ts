@@ -37,14 +37,14 @@ export function print(text: string): void {
 }
 
 /**
- * Text with control characters (other than tab and line feed, which lay out the output) and
- * bidirectional overrides written as visible escapes such as \u{1b}: a reason or a supplier's name
- * holding ESC, BEL or a carriage return must not be able to move the cursor, recolour the terminal
- * or write over text the operator is reading.
+ * Text with control characters (other than tab, line feed and CR LF, which lay out tables and
+ * CSV) and bidirectional overrides written as visible escapes such as \u{1b}: a reason or a
+ * supplier's name holding ESC, BEL or a lone carriage return must not be able to move the cursor,
+ * recolour the terminal or write over text the operator is reading.
  */
 export function terminalSafe(text: string): string {
   return text.replace(
-    /(?![\t\n])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu,
+    /\r(?!\n)|(?![\t\n\r])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu,
     (character) => `\\u{${(character.codePointAt(0) ?? 0).toString(16)}}`,
   );
 }

@@ -9,9 +9,10 @@ describe('terminal output', () => {
     expect(terminalSafe('\u0000\u009b')).toBe('\\u{0}\\u{9b}');
   });
 
-  it('leaves the tabs and line feeds that lay out its tables, and ordinary text, as they are', () => {
+  it('leaves the tabs, line feeds and CSV line ends that lay out its output, and ordinary text', () => {
     const table = 'ops-admin\tadmin\t*\nofficer\tfinance-officer\therts\n';
     expect(terminalSafe(table)).toBe(table);
+    expect(terminalSafe('a,b\r\n1,2\r\n')).toBe('a,b\r\n1,2\r\n');
     expect(terminalSafe('Café £1,250.00 — ümlaut')).toBe('Café £1,250.00 — ümlaut');
   });
 });
