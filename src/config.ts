@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { percentage } from './events/catalogue/vocabulary.ts';
 
 /**
  * The ledger's settings, read from the environment once, with every default visible here.
@@ -114,14 +113,6 @@ const environmentSchema = z.object({
   LEDGER_READY_MAX_LAG: whole(0, 10_000_000)
     .default(1_000)
     .describe('Readiness fails while the read model is more than this many events behind the log.'),
-  LEDGER_RAG_AMBER_ABOVE_PERCENT: percentage
-    .default('0.00')
-    .describe(
-      'A scheme line is amber when its forecast is above budget by more than this percentage of the budget.',
-    ),
-  LEDGER_RAG_RED_ABOVE_PERCENT: percentage
-    .default('5.00')
-    .describe('A scheme line is red above this percentage, and once its spend exceeds its budget.'),
 });
 
 /** The names of every setting the ledger reads, for checking files that set them. */
@@ -153,7 +144,6 @@ export interface LedgerConfig {
   readonly readyMaxLag: number;
   /** The proxies whose X-Forwarded-For is believed; none unless set. */
   readonly trustedProxies: readonly string[];
-  readonly ragThresholds: { readonly amberAbovePercent: string; readonly redAbovePercent: string };
 }
 
 /** The files of tamper evidence: the chain key, the signing key and its public keys, the checkpoints. */
@@ -222,10 +212,6 @@ export function loadConfig(
     },
     readyMaxLag: settings.LEDGER_READY_MAX_LAG,
     trustedProxies: settings.LEDGER_TRUSTED_PROXIES,
-    ragThresholds: {
-      amberAbovePercent: settings.LEDGER_RAG_AMBER_ABOVE_PERCENT,
-      redAbovePercent: settings.LEDGER_RAG_RED_ABOVE_PERCENT,
-    },
   };
 }
 

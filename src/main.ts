@@ -107,7 +107,6 @@ export async function assembleLedger(parts: {
     access,
     checkpoints,
     chainKey: parts.chainKey,
-    ragThresholds: config.ragThresholds,
     densePositions,
   });
   const writeFace = new WriteFace({

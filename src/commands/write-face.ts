@@ -149,12 +149,20 @@ export interface WriteFaceDependencies {
   readonly handlerOptions?: CommandHandlerOptions;
 }
 
-/** The digest of a quarter's position at exact stream versions, or undefined when there is no such year. */
+/**
+ * The digests a close signs, computed by the read side at exact stream versions: a quarter's
+ * position, or a year's end-of-year statement; undefined when there is no such year.
+ */
 export interface ClosePositions {
   positionDigest(
     poolId: string,
     year: string,
     quarter: 'Q1' | 'Q2' | 'Q3' | 'Q4',
+    versions: { readonly poolVersion: number; readonly ledgerVersion: number },
+  ): Promise<string | undefined>;
+  yearEndDigest(
+    poolId: string,
+    year: string,
     versions: { readonly poolVersion: number; readonly ledgerVersion: number },
   ): Promise<string | undefined>;
 }
@@ -174,15 +182,31 @@ export interface Caller {
 }
 
 type WithoutActor<Command> = Command extends unknown ? Omit<Command, 'actor'> : never;
-type CloseCommandType = 'RequestQuarterClose' | 'ApproveQuarterClose';
+type CloseCommandType =
+  | 'RequestQuarterClose'
+  | 'ApproveQuarterClose'
+  | 'RequestYearClose'
+  | 'ApproveYearClose';
 
-/** A quarter close as an edge asks for it: the write face computes what is signed off. */
-export interface CloseInput {
-  readonly type: CloseCommandType;
-  readonly poolId: string;
-  readonly year: string;
-  readonly quarter: 'Q1' | 'Q2' | 'Q3' | 'Q4';
-}
+/** A quarter or year close as an edge asks for it: the write face computes what is signed off. */
+export type CloseInput =
+  | {
+      readonly type: 'RequestQuarterClose' | 'ApproveQuarterClose';
+      readonly poolId: string;
+      readonly year: string;
+      readonly quarter: 'Q1' | 'Q2' | 'Q3' | 'Q4';
+    }
+  | {
+      readonly type: 'RequestYearClose' | 'ApproveYearClose';
+      readonly poolId: string;
+      readonly year: string;
+    };
+
+/** A correction of an earlier year as an edge asks for it: the router says whether that year is closed. */
+type PriorYearInput = Omit<
+  Extract<LedgerCommandInput, { type: 'PostPriorYearAdjustment' }>,
+  'correctedYearClosed' | 'actor'
+>;
 
 /** A token as an edge asks for it: the write face mints the secret and keeps only its hash. */
 export interface IssueTokenInput {
@@ -193,8 +217,11 @@ export interface IssueTokenInput {
 
 export type CommandInput =
   | WithoutActor<PoolCommand>
-  | WithoutActor<Exclude<LedgerCommandInput, { type: CloseCommandType }>>
+  | WithoutActor<
+      Exclude<LedgerCommandInput, { type: CloseCommandType | 'PostPriorYearAdjustment' }>
+    >
   | CloseInput
+  | PriorYearInput
   | WithoutActor<Exclude<AccessCommand, { type: 'IssueToken' }>>
   | IssueTokenInput;
 
@@ -325,25 +352,46 @@ async function completeCommand(
     const command = { ...input, actor, tokenId: token.tokenId, secretHash: token.secretHash };
     return { command, token: { tokenId: token.tokenId, token: token.token } };
   }
-  if (input.type === 'RequestQuarterClose' || input.type === 'ApproveQuarterClose') {
-    const { poolId, year, quarter } = input as CloseInput;
-    const versions = {
-      poolVersion: (await router.poolState(poolId)).version,
-      ledgerVersion: (await router.ledgerState(poolId, year)).version,
-    };
-    const digest = await dependencies.closePositions.positionDigest(
-      poolId,
-      year,
-      quarter,
-      versions,
-    );
-    if (digest === undefined) {
-      const missing = `pool "${poolId}" has no financial year ${year}`;
-      return { refusal: refusal('year-not-open', missing, 'year', year) };
-    }
-    return { command: { ...input, actor, reportDigest: digest, ...versions } as DomainCommand };
+  if (isCloseInput(input)) return closeCommand(input, actor, router, dependencies);
+  if (input.type === 'PostPriorYearAdjustment') {
+    const corrected = await router.ledgerState(input.poolId, input.correctsYear);
+    const command = { ...input, actor, correctedYearClosed: corrected.state.yearClosed };
+    return { command: command as DomainCommand };
   }
   return { command: { ...input, actor } as DomainCommand };
+}
+
+function isCloseInput(input: CommandInput): input is CloseInput {
+  return (
+    input.type === 'RequestQuarterClose' ||
+    input.type === 'ApproveQuarterClose' ||
+    input.type === 'RequestYearClose' ||
+    input.type === 'ApproveYearClose'
+  );
+}
+
+/** A close with what it signs: the digest of the position or statement at the versions now. */
+async function closeCommand(
+  input: CloseInput,
+  actor: { id: string; role: ActorRole },
+  router: CommandRouter,
+  dependencies: WriteFaceDependencies,
+): Promise<Completed> {
+  const { poolId, year } = input;
+  const versions = {
+    poolVersion: (await router.poolState(poolId)).version,
+    ledgerVersion: (await router.ledgerState(poolId, year)).version,
+  };
+  const closes = dependencies.closePositions;
+  const digest =
+    'quarter' in input
+      ? await closes.positionDigest(poolId, year, input.quarter, versions)
+      : await closes.yearEndDigest(poolId, year, versions);
+  if (digest === undefined) {
+    const missing = `pool "${poolId}" has no financial year ${year}`;
+    return { refusal: refusal('year-not-open', missing, 'year', year) };
+  }
+  return { command: { ...input, actor, reportDigest: digest, ...versions } as DomainCommand };
 }
 
 function metadataFor(

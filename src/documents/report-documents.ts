@@ -1,8 +1,16 @@
+import { PERIODS } from '../events/catalogue/index.ts';
 import type { AuditEntry } from '../projections/audit-trail.ts';
 import type { Reports } from '../projections/read-face.ts';
 import type { Balances } from '../projections/reports/balances.ts';
 import { tableCsv } from './csv.ts';
-import { balancesTables, extractTables, quarterlyTables, yearEndTables } from './report-tables.ts';
+import {
+  BUDGET_HEADERS,
+  balancesTables,
+  budgetFigures,
+  extractTables,
+  quarterlyTables,
+  yearEndTables,
+} from './report-tables.ts';
 import { money, type Table, tableNamed, text } from './table.ts';
 import { workbook } from './workbook.ts';
 
@@ -77,8 +85,9 @@ function balancesCsvTable(balances: Balances): Table {
       text('Scheme Name'),
       text('Scheme Type'),
       text('Funding Stream'),
-      ...['Original Budget', 'Virements In', 'Virements Out', 'Current Budget'].map(money),
-      ...['Q1 Spend', 'Q2 Spend', 'Q3 Spend', 'Q4 Spend', 'Spent', 'Remaining'].map(money),
+      ...BUDGET_HEADERS.map(money),
+      ...['Q1 Spend', 'Q2 Spend', 'Q3 Spend', 'Q4 Spend', 'Year-end Spend'].map(money),
+      ...['Spent', 'Committed', 'Accrued', 'Remaining'].map(money),
       ...['Forecast Outturn', 'Variance'].map(money),
       text('RAG'),
     ],
@@ -87,15 +96,11 @@ function balancesCsvTable(balances: Balances): Table {
       line.schemeName,
       line.schemeType,
       line.fundingStream,
-      line.originalBudget,
-      line.virementsIn,
-      line.virementsOut,
-      line.currentBudget,
-      line.spendByQuarter.Q1 ?? '0.00',
-      line.spendByQuarter.Q2 ?? '0.00',
-      line.spendByQuarter.Q3 ?? '0.00',
-      line.spendByQuarter.Q4 ?? '0.00',
+      ...budgetFigures(line),
+      ...PERIODS.map((period) => line.spendByQuarter[period]),
       line.spent,
+      line.committed,
+      line.accrued,
       line.remaining,
       line.forecastOutturn,
       line.variance,

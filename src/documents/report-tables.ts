@@ -17,6 +17,7 @@ export function quarterlyTables(report: QuarterlyReport): Table[] {
   return [
     positionTable(report),
     quarterByStreamTable(report),
+    quarterPartnersTable(report),
     ibcfByPurposeTable(report),
     savingsTable(report),
   ];
@@ -71,8 +72,9 @@ function schemeLinesTable(balances: Balances): Table {
     name: 'Scheme lines',
     columns: [
       ...schemeColumns(),
-      ...['Original Budget', 'Virements In', 'Virements Out', 'Current Budget'].map(money),
-      ...['Spent', 'Remaining', 'Forecast Outturn', 'Variance'].map(money),
+      ...BUDGET_HEADERS.map(money),
+      ...['Budget to Date', 'Spent', 'Committed', 'Accrued', 'Remaining'].map(money),
+      ...['Forecast Outturn', 'Variance'].map(money),
       text('RAG', 8),
     ],
     rows: balances.lines.map((line) => [
@@ -80,11 +82,11 @@ function schemeLinesTable(balances: Balances): Table {
       line.schemeName,
       line.schemeType,
       line.fundingStream,
-      line.originalBudget,
-      line.virementsIn,
-      line.virementsOut,
-      line.currentBudget,
+      ...budgetFigures(line),
+      line.budgetToDate,
       line.spent,
+      line.committed,
+      line.accrued,
       line.remaining,
       line.forecastOutturn,
       line.variance,
@@ -94,20 +96,45 @@ function schemeLinesTable(balances: Balances): Table {
   };
 }
 
+/** A line's budget from its original allocation to its current budget, as the columns say. */
+export const BUDGET_HEADERS = [
+  'Original Budget',
+  'Supplementary',
+  'Released',
+  'Virements In',
+  'Virements Out',
+  'Current Budget',
+];
+
+export function budgetFigures(line: Balances['lines'][number]): string[] {
+  return [
+    line.originalBudget,
+    line.supplementaryBudget,
+    line.released,
+    line.virementsIn,
+    line.virementsOut,
+    line.currentBudget,
+  ];
+}
+
 function fundingStreamsTable(balances: Balances): Table {
   return {
     name: 'Funding streams',
     columns: [
       text('Funding Stream'),
-      ...['Contributions', 'Received', 'Allocated', 'Unallocated', 'Spent', 'Remaining'].map(money),
+      ...['Contributions', 'Due', 'Received', 'Outstanding', 'Allocated', 'Unallocated'].map(money),
+      ...['Spent', 'Committed', 'Remaining'].map(money),
     ],
     rows: balances.streams.map((stream) => [
       stream.fundingStream,
       stream.contributions,
+      stream.due,
       stream.received,
+      stream.outstanding,
       stream.allocated,
       stream.unallocated,
       stream.spent,
+      stream.committed,
       stream.remaining,
     ]),
     totals: true,
@@ -120,16 +147,16 @@ function partnersTable(balances: Balances): Table {
     columns: [
       text('Partner ID', 12),
       text('Partner', 40),
-      money('Contributions'),
-      money('Received'),
-      money('Risk-share Exposure'),
+      ...['Contributions', 'Due', 'Received', 'Outstanding', 'Risk-share Exposure'].map(money),
       text('Status', 10),
     ],
     rows: balances.partners.map((partner) => [
       partner.partnerId,
       partner.name,
       partner.contributions,
+      partner.due,
       partner.received,
+      partner.outstanding,
       partner.riskShareExposure,
       partner.riskShareStatus,
     ]),
@@ -143,7 +170,8 @@ function positionTable(report: QuarterlyReport): Table {
     name: `${position.quarter} position`,
     columns: [
       ...schemeColumns(),
-      ...['Budget', 'Budget Movement', 'Spend in Quarter', 'Spend Year to Date'].map(money),
+      ...['Budget', 'Budget Movement', 'Budget to Date', 'Spend in Quarter'].map(money),
+      ...['Spend Year to Date', 'Variance to Date', 'Committed'].map(money),
       ...['Forecast Outturn', 'Forecast Movement', 'Variance'].map(money),
       text('RAG', 8),
     ],
@@ -154,8 +182,11 @@ function positionTable(report: QuarterlyReport): Table {
       line.fundingStream,
       line.budget,
       line.budgetMovement,
+      line.budgetToDate,
       line.spendInQuarter,
       line.spendYearToDate,
+      line.varianceToDate,
+      line.committed,
       line.forecastOutturn,
       line.forecastMovement,
       line.variance,
@@ -170,18 +201,42 @@ function quarterByStreamTable(report: QuarterlyReport): Table {
     name: 'By funding stream',
     columns: [
       text('Funding Stream'),
-      ...['Contributions', 'Received', 'Budget', 'Spend in Quarter'].map(money),
-      ...['Spend Year to Date', 'Forecast Outturn', 'Variance'].map(money),
+      ...['Contributions', 'Due', 'Received', 'Budget', 'Budget to Date'].map(money),
+      ...['Spend in Quarter', 'Spend Year to Date', 'Committed'].map(money),
+      ...['Forecast Outturn', 'Variance'].map(money),
     ],
     rows: report.position.streams.map((stream) => [
       stream.fundingStream,
       stream.contributions,
+      stream.due,
       stream.received,
       stream.budget,
+      stream.budgetToDate,
       stream.spendInQuarter,
       stream.spendYearToDate,
+      stream.committed,
       stream.forecastOutturn,
       stream.variance,
+    ]),
+    totals: true,
+  };
+}
+
+function quarterPartnersTable(report: QuarterlyReport): Table {
+  return {
+    name: 'Partners',
+    columns: [
+      text('Partner ID', 12),
+      text('Partner', 40),
+      ...['Contributions', 'Due', 'Received', 'Outstanding'].map(money),
+    ],
+    rows: report.position.partners.map((partner) => [
+      partner.partnerId,
+      partner.name,
+      partner.contributions,
+      partner.due,
+      partner.received,
+      partner.outstanding,
     ]),
     totals: true,
   };
@@ -249,9 +304,7 @@ function expenditureBySchemeTable(statement: YearEndStatement): Table {
       text('Scheme ID', 10),
       text('Scheme Name', 40),
       text('Scheme Type', 32),
-      money('Budget'),
-      money('Spent'),
-      money('Variance'),
+      ...['Budget', 'Spent', 'Accrued', 'Expenditure', 'Variance'].map(money),
     ],
     rows: statement.expenditureByScheme.map((scheme) => [
       scheme.schemeId,
@@ -259,6 +312,8 @@ function expenditureBySchemeTable(statement: YearEndStatement): Table {
       scheme.schemeType,
       scheme.budget,
       scheme.spent,
+      scheme.accrued,
+      scheme.expenditure,
       scheme.variance,
     ]),
     totals: true,
@@ -268,11 +323,11 @@ function expenditureBySchemeTable(statement: YearEndStatement): Table {
 function expenditureBySchemeTypeTable(statement: YearEndStatement): Table {
   return {
     name: 'By scheme type',
-    columns: [text('Scheme Type', 32), money('Budget'), money('Spent'), money('Variance')],
+    columns: [text('Scheme Type', 32), money('Budget'), money('Expenditure'), money('Variance')],
     rows: statement.expenditureBySchemeType.map((type) => [
       type.schemeType,
       type.budget,
-      type.spent,
+      type.expenditure,
       type.variance,
     ]),
     totals: true,
@@ -282,11 +337,16 @@ function expenditureBySchemeTypeTable(statement: YearEndStatement): Table {
 function expenditureByStreamTable(statement: YearEndStatement): Table {
   return {
     name: 'By funding stream',
-    columns: [text('Funding Stream'), money('Contributions'), money('Spent'), money('Net')],
+    columns: [
+      text('Funding Stream'),
+      ...['Contributions', 'Spent', 'Accrued', 'Expenditure', 'Net'].map(money),
+    ],
     rows: statement.expenditureByStream.map((stream) => [
       stream.fundingStream,
       stream.contributions,
       stream.spent,
+      stream.accrued,
+      stream.expenditure,
       stream.net,
     ]),
     totals: true,

@@ -9,13 +9,18 @@ import {
   PARTNER_KINDS,
   percentage,
   type ReferenceData,
+  type SchemeColumns,
   text,
 } from '../events/catalogue/index.ts';
+import { quarterProfile } from '../events/catalogue/ledger-events.ts';
 import type { PlanTables, Row } from './plan-tables.ts';
 
 /**
  * A plan in the template's shape becomes one batch of commands: partners, financial years,
- * schemes, planned contributions and one allocation per expenditure line and year. Every problem
+ * schemes (registered with the pool once, and classified for each year of the plan, so that a new
+ * plan cycle may reclassify a continuing scheme without touching earlier years), planned
+ * contributions, one allocation per expenditure line and year, and the line's budget profile where
+ * the plan gives one (`Q1 Profile (%)` to `Q4 Profile (%)`). Every problem
  * is found before anything is recorded, cell by cell and then by deciding the whole batch on the
  * ledger as it stands; the batch is recorded only if there is none. Each command's idempotency key
  * derives from the batch's content, so importing the same plan again (from CSV or a workbook)
@@ -36,6 +41,18 @@ export interface ImportPlanOptions {
   readonly caller: Caller;
 }
 
+/** Whether the command registers a scheme the pool already has with other columns. */
+function registeredOtherwise(
+  command: BatchRequest['command'],
+  schemes: ReadonlyMap<string, SchemeColumns & { withdrawn: boolean }>,
+): boolean {
+  if (command.type !== 'RegisterScheme') return false;
+  const existing = schemes.get(command.schemeId);
+  if (existing === undefined) return false;
+  const { withdrawn: _withdrawn, ...columns } = existing;
+  return canonicalJson(columns) !== canonicalJson(command.columns);
+}
+
 interface Planned {
   readonly kind: 'pool' | 'ledger';
   readonly command: BatchRequest['command'];
@@ -51,16 +68,19 @@ export async function importPlan(
   options: ImportPlanOptions,
   writeFace: WriteFace,
 ): Promise<ImportResult> {
-  const { commands, problems } = planCommands(tables, options);
+  const { commands: planned, problems } = planCommands(tables, options);
   if (problems.length > 0) return { ok: false, problems };
   const batch = createHash('sha256')
-    .update(canonicalJson(commands.map((planned) => planned.command)))
+    .update(canonicalJson(planned.map((each) => each.command)))
     .digest('hex')
     .slice(0, 32);
-  const requests = commands.map((planned, index) => ({
-    idempotencyKey: `import:${batch}:${index}`,
-    command: planned.command,
-  }));
+  // A scheme the pool has with other columns (a plan of a new cycle) is not registered again: the
+  // plan classifies it for its own years. Keys keep each command's place in the whole batch.
+  const registered = (await writeFace.poolState(options.poolId)).state.schemes;
+  const kept = planned
+    .map((each, index) => ({ ...each, idempotencyKey: `import:${batch}:${index}` }))
+    .filter((each) => !registeredOtherwise(each.command, registered));
+  const requests = kept.map(({ idempotencyKey, command }) => ({ idempotencyKey, command }));
   // The whole batch is decided on the ledger as it stands before anything is recorded; commands
   // of this batch recorded before (an earlier import of the same plan) are passed over.
   const refusals = await writeFace.check(options.caller, requests);
@@ -68,7 +88,7 @@ export async function importPlan(
     return {
       ok: false,
       problems: refusals.map((refusal) => ({
-        place: commands[refusal.index]?.place ?? '',
+        place: kept[refusal.index]?.place ?? '',
         column: refusal.error.field ?? '',
         message: refusal.error.message,
       })),
@@ -89,10 +109,10 @@ export async function importPlan(
     ) {
       const message = `${outcome.kind === 'refused' ? outcome.error.message : `the request was ${outcome.kind}`} (the rows before this one are recorded; import again to finish)`;
       const column = outcome.kind === 'refused' ? (outcome.error.field ?? '') : '';
-      return { ok: false, problems: [{ place: commands[index]?.place ?? '', column, message }] };
+      return { ok: false, problems: [{ place: kept[index]?.place ?? '', column, message }] };
     }
   }
-  return { ok: true, commands: commands.length, eventsRecorded };
+  return { ok: true, commands: kept.length, eventsRecorded };
 }
 
 /** The batch of commands the tables describe, and every problem found in their cells. */
@@ -237,7 +257,11 @@ function yearCommands(tables: PlanTables, options: ImportPlanOptions): Planned[]
   }));
 }
 
-/** Each expenditure row registers its scheme (once) and allocates its amount for each year. */
+/**
+ * Each expenditure row registers its scheme with the pool (once), classifies
+ * it for each year of the plan, allocates its amount for each year, and phases it where the plan
+ * gives a profile.
+ */
 function schemeCommands(tables: PlanTables, options: ImportPlanOptions, cells: CellReader) {
   const { poolId } = options;
   const commands: Planned[] = [];
@@ -247,21 +271,27 @@ function schemeCommands(tables: PlanTables, options: ImportPlanOptions, cells: C
     const schemeId = cells.read(row, 'Scheme ID', code);
     const columns = schemeColumnsOf(row, cells);
     const stream = cells.read(row, 'Source of Funding', cells.fundingStream);
+    const profile = profileOf(row, cells);
     const amounts = years.map(([column, year]) => ({
       year,
       amount: cells.read(row, column, cells.plannedAmount),
     }));
     if (schemeId === undefined || columns === undefined || stream === undefined) continue;
     const earlier = schemes.get(schemeId);
-    const registered = canonicalJson(columns);
     if (earlier === undefined) {
-      schemes.set(schemeId, { columns: registered, row });
+      schemes.set(schemeId, { columns: canonicalJson(columns), row });
       commands.push({
         kind: 'pool',
         place: placeOf(row),
         command: { type: 'RegisterScheme', poolId, schemeId, columns },
       });
-    } else if (earlier.columns !== registered) {
+      for (const [, year] of years)
+        commands.push({
+          kind: 'ledger',
+          place: placeOf(row),
+          command: { type: 'ClassifyScheme', poolId, year, schemeId, columns },
+        });
+    } else if (earlier.columns !== canonicalJson(columns)) {
       cells.problems.push({
         place: placeOf(row),
         column: 'Scheme ID',
@@ -271,22 +301,39 @@ function schemeCommands(tables: PlanTables, options: ImportPlanOptions, cells: C
     for (const { year, amount } of amounts) {
       if (amount === undefined || isZero(amount)) continue;
       const allocationId = `plan-${schemeId}-${stream.replace(/[^A-Za-z0-9]+/g, '-')}-${year}`;
+      const line = { poolId, year, schemeId, fundingStream: stream };
       commands.push({
         kind: 'ledger',
         place: placeOf(row),
-        command: {
-          type: 'AllocateFunds',
-          poolId,
-          year,
-          allocationId,
-          schemeId,
-          fundingStream: stream,
-          amount,
-        },
+        command: { type: 'AllocateFunds', ...line, allocationId, amount, basis: 'original' },
       });
+      if (profile !== undefined)
+        commands.push({
+          kind: 'ledger',
+          place: placeOf(row),
+          command: { type: 'PhaseBudget', ...line, profile },
+        });
     }
   }
   return commands;
+}
+
+const PROFILE_COLUMNS = ['Q1', 'Q2', 'Q3', 'Q4'].map((quarter) => `${quarter} Profile (%)`);
+
+/** The row's budget profile, where the plan has the four profile columns filled in. */
+function profileOf(row: Row, cells: CellReader) {
+  if (PROFILE_COLUMNS.every((column) => (row.get(column)?.text ?? '') === '')) return undefined;
+  const [Q1, Q2, Q3, Q4] = PROFILE_COLUMNS.map((column) => cells.read(row, column, percentage));
+  if (Q1 === undefined || Q2 === undefined || Q3 === undefined || Q4 === undefined)
+    return undefined;
+  const profile = quarterProfile.safeParse({ Q1, Q2, Q3, Q4 });
+  if (profile.success) return profile.data;
+  cells.problems.push({
+    place: placeOf(row),
+    column: 'Q1 Profile (%)',
+    message: `the profile ${Q1} / ${Q2} / ${Q3} / ${Q4} does not sum to 100`,
+  });
+  return undefined;
 }
 
 type SchemeColumnsRead = Extract<BatchRequest['command'], { type: 'RegisterScheme' }>['columns'];

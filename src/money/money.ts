@@ -251,6 +251,11 @@ export class Money {
     return this.#value.times(100).greaterThan(whole.#value.times(new LedgerDecimal(percent)));
   }
 
+  /** The smaller of two amounts. */
+  static min(a: Money, b: Money): Money {
+    return a.greaterThan(b) ? b : a;
+  }
+
   static sum(amounts: Iterable<Money>): Money {
     let total = Money.zero;
     for (const amount of amounts) total = total.plus(amount);

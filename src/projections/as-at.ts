@@ -6,8 +6,8 @@ import {
 } from '../events/catalogue/index.ts';
 import type { RecordedEvent } from '../events/envelope.ts';
 import { type EventStore, STORE_LIMITS } from '../events/store/port.ts';
-import type { RagThresholds } from './reports/figures.ts';
 import { type QuarterlyReport, quarterlyReport } from './reports/quarterly-position.ts';
+import { type YearEndStatement, yearEndStatement } from './reports/year-end.ts';
 import { applyToPoolView, emptyPoolView, type PoolView } from './view/pool-view.ts';
 
 /**
@@ -60,14 +60,38 @@ export async function quarterlyReportAtVersions(
   poolId: string,
   year: string,
   quarter: Quarter,
-  versions: { poolVersion: number; ledgerVersion: number },
-  thresholds: RagThresholds,
+  versions: StreamVersions,
 ): Promise<QuarterlyReport | undefined> {
-  const view = await poolViewFromStreams(store, poolId, {
+  const view = await viewAtVersions(store, poolId, year, versions);
+  return view === undefined ? undefined : quarterlyReport(view, year, quarter);
+}
+
+/** The year-end statement at exact versions: what a year close records and an auditor checks. */
+export async function yearEndStatementAtVersions(
+  store: EventStore,
+  poolId: string,
+  year: string,
+  versions: StreamVersions,
+): Promise<YearEndStatement | undefined> {
+  const view = await viewAtVersions(store, poolId, year, versions);
+  return view === undefined ? undefined : yearEndStatement(view, year);
+}
+
+interface StreamVersions {
+  readonly poolVersion: number;
+  readonly ledgerVersion: number;
+}
+
+function viewAtVersions(
+  store: EventStore,
+  poolId: string,
+  year: string,
+  versions: StreamVersions,
+): Promise<PoolView | undefined> {
+  return poolViewFromStreams(store, poolId, {
     poolVersion: versions.poolVersion,
     ledgerVersions: { [year]: versions.ledgerVersion },
   });
-  return view === undefined ? undefined : quarterlyReport(view, year, quarter, thresholds);
 }
 
 /** Reads a stream page by page within the limits, handing each event to `each`; returns the count. */

@@ -4,9 +4,10 @@ import type { RecordedEvent } from '../events/envelope.ts';
 import { StoreIntegrityError } from '../events/store/errors.ts';
 import type { CheckpointLog, CheckpointRecord } from '../events/store/evidence/checkpoint-log.ts';
 import type { EventStore } from '../events/store/port.ts';
-import { quarterlyReportAtVersions } from './as-at.ts';
+import { quarterlyReportAtVersions, yearEndStatementAtVersions } from './as-at.ts';
 import { ReadModelHaltedError } from './projection-runner.ts';
-import type { RagThresholds } from './reports/figures.ts';
+import { quarterlyReport } from './reports/quarterly-position.ts';
+import { yearEndDigest, yearEndStatement } from './reports/year-end.ts';
 import { type Close, type LogWalk, startWalk } from './verification-walk.ts';
 import { applyToPoolView, emptyPoolView, type PoolView } from './view/pool-view.ts';
 
@@ -20,11 +21,11 @@ import { applyToPoolView, emptyPoolView, type PoolView } from './view/pool-view.
  *   requester and holds the approver's role;
  * - the running digest of the log at every signed checkpoint (since the last acknowledged break)
  *   as signed, the log not cut short of a checkpoint nor of what the store acknowledged;
- * - every closed quarter's report reproducing the digest signed off;
+ * - every closed quarter's report, and every closed year's statement, reproducing the digest
+ *   signed off, both at the versions it was signed at and live (nothing later changed it);
  * - the read model holding exactly what a fresh fold of the log up to its checkpoint gives.
  */
 export interface VerificationOptions {
-  readonly ragThresholds: RagThresholds;
   /** The embedded store numbers positions 1, 2, 3...; a gap there is a deleted event. */
   readonly densePositions: boolean;
   /** The signed checkpoints to hold the log to. */
@@ -61,14 +62,17 @@ export async function verifyLedger(
   if ('problem' in signed) return broken(0, breakAt(0, undefined, signed.problem));
   const walk = startWalk(store, options, signed.records);
   const freshViews = new Map<string, PoolView>();
+  const liveViews = new Map<string, PoolView>();
   const foldThrough = options.readModel?.checkpoint ?? 0;
   const walked = await walkLog(store, options, walk, (event) => {
+    foldFresh(liveViews, event);
     if (event.globalPosition <= foldThrough) foldFresh(freshViews, event);
   });
   if (walked !== undefined) return broken(walk.checked, walked);
   const ending = await checkEnding(store, walk, signed.records);
   if (ending !== undefined) return broken(walk.checked, ending);
-  const closeBreak = await checkCloses(store, walk.closes, options.ragThresholds);
+  const closeBreak =
+    (await checkCloses(store, walk.closes)) ?? checkLiveCloses(walk.closes, liveViews);
   if (closeBreak !== undefined) return broken(walk.checked, closeBreak);
   const readModelBreak = compareReadModel(options.readModel, freshViews);
   if (readModelBreak !== undefined) return broken(walk.checked, readModelBreak);
@@ -160,30 +164,64 @@ async function checkEnding(
   );
 }
 
-/** Every closed quarter's report, recomputed at the versions it was signed off at, has its digest. */
+/** Every close's report, recomputed at the versions it was signed off at, has its digest. */
 async function checkCloses(
   store: EventStore,
   closes: readonly Close[],
-  thresholds: RagThresholds,
 ): Promise<Break | undefined> {
   for (const close of closes) {
-    const report = await quarterlyReportAtVersions(
-      store,
-      close.poolId,
-      close.year,
-      close.quarter,
+    const digest =
+      close.quarter === null
+        ? await yearEndStatementAtVersions(store, close.poolId, close.year, close).then(
+            (statement) => (statement === undefined ? undefined : yearEndDigest(statement)),
+          )
+        : (await quarterlyReportAtVersions(store, close.poolId, close.year, close.quarter, close))
+            ?.digest;
+    if (digest === close.reportDigest) continue;
+    return closeBreak(
       close,
-      thresholds,
+      `recomputed at ledger version ${close.ledgerVersion} and pool version ${close.poolVersion} has digest ${digest ?? 'none'}, not the ${close.reportDigest} signed off`,
     );
-    if (report?.digest === close.reportDigest) continue;
-    return {
-      position: close.position,
-      streamId: close.streamId,
-      streamVersion: close.streamVersion,
-      problem: `the ${close.quarter} ${close.year} report recomputed at ledger version ${close.ledgerVersion} and pool version ${close.poolVersion} has digest ${report?.digest ?? 'none'}, not the ${close.reportDigest} signed off (RAG thresholds ${thresholds.amberAbovePercent}/${thresholds.redAbovePercent})`,
-    };
   }
   return undefined;
+}
+
+/** Rule 9: every closed quarter (and closed year) reads now as it was signed off, byte for byte. */
+function checkLiveCloses(
+  closes: readonly Close[],
+  views: ReadonlyMap<string, PoolView>,
+): Break | undefined {
+  for (const close of closes) {
+    const view = views.get(close.poolId);
+    const statement = view === undefined ? undefined : yearEndStatement(view, close.year);
+    const digest =
+      close.quarter === null
+        ? statement === undefined
+          ? undefined
+          : yearEndDigest(statement)
+        : view === undefined
+          ? undefined
+          : quarterlyReport(view, close.year, close.quarter)?.digest;
+    if (digest === close.reportDigest) continue;
+    return closeBreak(
+      close,
+      `as the ledger reads it now has digest ${digest ?? 'none'}, not the ${close.reportDigest} signed off: something recorded after the close changed it`,
+    );
+  }
+  return undefined;
+}
+
+function closeBreak(close: Close, what: string): Break {
+  const report =
+    close.quarter === null
+      ? `the ${close.year} year-end statement`
+      : `the ${close.quarter} ${close.year} report`;
+  return {
+    position: close.position,
+    streamId: close.streamId,
+    streamVersion: close.streamVersion,
+    problem: `${report} ${what}`,
+  };
 }
 
 function foldFresh(views: Map<string, PoolView>, event: RecordedEvent): void {

@@ -4,18 +4,21 @@ import type { ChainKey } from '../events/store/integrity.ts';
 import type { EventStore } from '../events/store/port.ts';
 import type { AccessState } from '../rules/access-register.ts';
 import type { AccessDirectory, Identity } from './access-directory.ts';
-import { poolViewFromStreams, quarterlyReportAtVersions } from './as-at.ts';
+import {
+  poolViewFromStreams,
+  quarterlyReportAtVersions,
+  yearEndStatementAtVersions,
+} from './as-at.ts';
 import type { AuditEntry, AuditFilter, AuditPage } from './audit-trail.ts';
 import { type Verification, verifyLedger } from './ledger-verification.ts';
 import { type ProjectionRunner, ReadModelHaltedError } from './projection-runner.ts';
 import { type Balances, poolBalances } from './reports/balances.ts';
-import type { RagThresholds } from './reports/figures.ts';
 import { type IbcfSplit, ibcfSplit } from './reports/ibcf-split.ts';
 import { type NhsEnglandExtract, nhsEnglandExtract } from './reports/nhs-england-extract.ts';
 import { type PoolSummary, poolSummary } from './reports/pool-summary.ts';
 import { type QuarterlyReport, quarterlyReport } from './reports/quarterly-position.ts';
 import { type SavingsReport, savingsReport } from './reports/savings.ts';
-import { type YearEndStatement, yearEndStatement } from './reports/year-end.ts';
+import { type YearEndStatement, yearEndDigest, yearEndStatement } from './reports/year-end.ts';
 import { own } from './view/amounts.ts';
 import type { PoolView } from './view/pool-view.ts';
 
@@ -44,8 +47,7 @@ export class ReadFace {
     const missingYear = `pool "${query.poolId}" has no financial year ${query.year}${when}`;
     if (year?.referenceData === null || year === undefined)
       return { found: false, detail: missingYear };
-    const thresholds = this.#dependencies.ragThresholds;
-    const value = REPORTS[query.kind](view, query, thresholds) as Reports[Kind] | undefined;
+    const value = REPORTS[query.kind](view, query) as Reports[Kind] | undefined;
     if (value === undefined) return { found: false, detail: missingYear };
     return { found: true, value, poolVersion: view.poolVersion, ledgerVersion: year.ledgerVersion };
   }
@@ -97,16 +99,29 @@ export class ReadFace {
     quarter: Quarter,
     versions: { readonly poolVersion: number; readonly ledgerVersion: number },
   ): Promise<string | undefined> {
-    const { store, ragThresholds } = this.#dependencies;
     const report = await quarterlyReportAtVersions(
-      store,
+      this.#dependencies.store,
       poolId,
       year,
       quarter,
       versions,
-      ragThresholds,
     );
     return report?.digest;
+  }
+
+  /** The digest of a year's end-of-year statement at exact versions: what a year close signs. */
+  async yearEndDigest(
+    poolId: string,
+    year: string,
+    versions: { readonly poolVersion: number; readonly ledgerVersion: number },
+  ): Promise<string | undefined> {
+    const statement = await yearEndStatementAtVersions(
+      this.#dependencies.store,
+      poolId,
+      year,
+      versions,
+    );
+    return statement === undefined ? undefined : yearEndDigest(statement);
   }
 
   /**
@@ -115,10 +130,8 @@ export class ReadFace {
    * verifies its log at start leaves it out.
    */
   verify(options: { readonly logOnly?: boolean } = {}): Promise<Verification> {
-    const { store, ragThresholds, densePositions, checkpoints, readModel, chainKey } =
-      this.#dependencies;
+    const { store, densePositions, checkpoints, readModel, chainKey } = this.#dependencies;
     return verifyLedger(store, {
-      ragThresholds,
       densePositions,
       checkpoints,
       ...(options.logOnly === true ? {} : { readModel }),
@@ -153,7 +166,6 @@ export interface ReadFaceDependencies {
   readonly checkpoints: CheckpointLog;
   /** The key the store's hash chain is made with, for verification; none for an unkeyed chain. */
   readonly chainKey: ChainKey;
-  readonly ragThresholds: RagThresholds;
   /** Whether the store numbers positions 1, 2, 3... (verification checks for gaps then). */
   readonly densePositions: boolean;
 }
@@ -199,17 +211,12 @@ export type Found<Value> =
   | { readonly found: false; readonly detail: string };
 
 const REPORTS: {
-  [Kind in ReportKind]: (
-    view: PoolView,
-    query: ReportQuery,
-    thresholds: RagThresholds,
-  ) => Reports[Kind] | undefined;
+  [Kind in ReportKind]: (view: PoolView, query: ReportQuery) => Reports[Kind] | undefined;
 } = {
-  balances: (view, query, thresholds) => poolBalances(view, query.year, thresholds),
-  quarter: (view, query, thresholds) =>
-    quarterlyReport(view, query.year, query.quarter ?? 'Q1', thresholds),
-  'year-end': (view, query, thresholds) => yearEndStatement(view, query.year, thresholds),
-  extract: (view, query, thresholds) => nhsEnglandExtract(view, query.year, thresholds),
+  balances: (view, query) => poolBalances(view, query.year),
+  quarter: (view, query) => quarterlyReport(view, query.year, query.quarter ?? 'Q1'),
+  'year-end': (view, query) => yearEndStatement(view, query.year),
+  extract: (view, query) => nhsEnglandExtract(view, query.year),
   ibcf: (view, query) => ibcfSplit(view, query.year),
   savings: (view, query) => savingsReport(view, query.year),
 };

@@ -21,14 +21,15 @@ export function startWalk(
   return new LogWalk(store, options, checkpoints);
 }
 
-/** A quarter close met on the walk, to be recomputed once the whole log has been checked. */
+/** A quarter or year close met on the walk, to be recomputed once the whole log has been checked. */
 export interface Close {
   readonly position: number;
   readonly streamId: string;
   readonly streamVersion: number;
   readonly poolId: string;
   readonly year: string;
-  readonly quarter: Quarter;
+  /** The quarter closed; null for the close of the year. */
+  readonly quarter: Quarter | null;
   readonly reportDigest: string;
   readonly ledgerVersion: number;
   readonly poolVersion: number;
@@ -71,7 +72,8 @@ export class LogWalk {
       this.#checkCheckpoints(event);
     if (problem !== undefined) return problem;
     this.streams.set(event.streamId, { version: event.streamVersion, hash: event.hash });
-    if (event.type === 'QuarterClosed.v1') this.closes.push(closeOf(event));
+    if (event.type === 'QuarterClosed.v1' || event.type === 'YearClosed.v1')
+      this.closes.push(closeOf(event));
     this.last = event.globalPosition;
     this.checked += 1;
     return undefined;
@@ -151,7 +153,12 @@ export class LogWalk {
   }
 }
 
-const APPROVALS = new Set(['VirementApproved.v1', 'ContributionVaried.v1', 'QuarterClosed.v1']);
+const APPROVALS = new Set([
+  'VirementApproved.v1',
+  'ContributionVaried.v1',
+  'QuarterClosed.v1',
+  'YearClosed.v1',
+]);
 const CFO_ONLY = new Set([...APPROVALS, 'YearEndOutturnDetermined.v1', 'RiskShareApplied.v1']);
 
 /** An approval was made by the approver it names, who holds the role and is not the requester. */
@@ -175,7 +182,7 @@ function closeOf(event: RecordedEvent): Close {
     streamVersion: event.streamVersion,
     poolId: data.poolId,
     year: data.year,
-    quarter: data.quarter,
+    quarter: data.quarter ?? null,
     reportDigest: data.reportDigest,
     ledgerVersion: data.ledgerVersion,
     poolVersion: data.poolVersion,

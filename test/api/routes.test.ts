@@ -213,7 +213,7 @@ async function aYearRecorded() {
         realisationId: 'rs1',
         schemeId: '3',
         savingId: 'sv1',
-        quarter: 'Q1',
+        realisedOn: '2017-06-20',
         amount: '20000.00',
         evidence: 'DToC return, June',
       },
@@ -459,7 +459,7 @@ describe('ledger routes', () => {
           'officer',
         ),
       ),
-    ).toEqual(['FundsAllocated.v1']);
+    ).toEqual(['SchemeClassified.v1', 'FundsAllocated.v1']);
     await api.post(
       `${YEAR_URL}/allocations`,
       {
@@ -813,7 +813,7 @@ describe('ledger routes', () => {
       realisationId: 'rs1',
       schemeId: '3',
       savingId: 'sv1',
-      quarter: 'Q1',
+      realisedOn: '2017-06-20',
       amount: '20000.00',
       evidence: 'DToC return, June',
     };
@@ -858,8 +858,24 @@ describe('ledger routes', () => {
       closedBy: 'cfo',
     });
     expect(report.digest).toBe(report.status.closedDigest);
+    // An invoice dated in Q1 and keyed after its close counts in Q2, naming Q1; Q1 stays as signed.
+    await api.post(`${YEAR_URL}/spend`, spendBody('late'), 'officer');
+    const late = await api.store.readAll((await api.store.headPosition()) - 0);
+    expect(late.events.at(-1)?.data).toMatchObject({ quarter: 'Q2', priorPeriodOf: 'Q1' });
+    const after = (await api.get(`${YEAR_URL}/quarters/Q1`, 'auditor')).json();
+    expect(after.digest).toBe(report.status.closedDigest);
+    expect(after.correctionsSinceClose).toMatchObject([{ id: 'late', correcting: 'Q1' }]);
     expectProblem(
-      await api.post(`${YEAR_URL}/spend`, spendBody('late', { quarter: 'Q1' }), 'officer'),
+      await api.post(
+        `${YEAR_URL}/forecasts`,
+        {
+          schemeId: '1',
+          fundingStream: 'Minimum CCG Contribution',
+          quarter: 'Q1',
+          forecastOutturn: '1.00',
+        },
+        'officer',
+      ),
       409,
       'quarter-closed',
     );
@@ -926,6 +942,267 @@ describe('ledger routes', () => {
       await api.post(`${YEAR_URL}/risk-share`, undefined, 'cfo'),
       409,
       'risk-share-already-applied',
+    );
+  });
+});
+
+describe('the year’s plan, corrections, commitments and the year close', () => {
+  const LINE = { schemeId: '1', fundingStream: 'Minimum CCG Contribution' };
+
+  it('POST contribution-dues records what a partner owes, dated in its quarter', async () => {
+    await setUpPool(api);
+    cover('POST', '/pools/:poolId/years/:year/contribution-dues');
+    const due = {
+      dueId: 'd1',
+      partnerId: 'ENHCCG',
+      fundingStream: 'Minimum CCG Contribution',
+      amount: '250000.00',
+      dueOn: '2017-07-01',
+      reference: 'INV-P-1',
+    };
+    expect(await appended(() => api.post(`${YEAR_URL}/contribution-dues`, due, 'officer'))).toEqual(
+      ['ContributionDue.v1'],
+    );
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/contribution-dues`,
+        { ...due, dueId: 'd2', amount: '750000.01' },
+        'officer',
+      ),
+      422,
+      'due-exceeds-contribution',
+    );
+    const position = (await api.get(`${YEAR_URL}/quarters/Q2`, 'auditor')).json();
+    expect(position.position.partners).toContainEqual(
+      expect.objectContaining({ partnerId: 'ENHCCG', due: '250000.00', outstanding: '250000.00' }),
+    );
+  });
+
+  it('POST schemes/:schemeId/classification classifies a scheme for the year alone', async () => {
+    await setUpPool(api);
+    cover('POST', '/pools/:poolId/years/:year/schemes/:schemeId/classification');
+    const columns = {
+      ...scheme('1', 'Specialist Care at Home', 'Personalised support/care at home'),
+      description: 'care at home for adults',
+    };
+    const { schemeId: _id, ...body } = columns;
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/schemes/1/classification`, body, 'officer')),
+    ).toEqual(['SchemeClassified.v1']);
+    await closeQuarter('Q1');
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/schemes/1/classification`,
+        { ...body, schemeType: 'Other' },
+        'officer',
+      ),
+      409,
+      'classification-fixed',
+    );
+  });
+
+  it('POST budget-profiles and rag-thresholds set the phasing and the ratings from the open quarter', async () => {
+    await setUpPool(api);
+    cover('POST', '/pools/:poolId/years/:year/budget-profiles');
+    cover('POST', '/pools/:poolId/years/:year/rag-thresholds');
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/budget-profiles`,
+          { ...LINE, profile: { Q1: '10', Q2: '20', Q3: '30', Q4: '40' } },
+          'officer',
+        ),
+      ),
+    ).toEqual(['BudgetPhased.v1']);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/budget-profiles`,
+        { ...LINE, profile: { Q1: '10', Q2: '20', Q3: '30', Q4: '39' } },
+        'officer',
+      ),
+      400,
+      'validation-failed',
+    );
+    const thresholds = {
+      amberAbovePercent: '1.00',
+      redAbovePercent: '10.00',
+      amberBelowPercent: '5.00',
+      redBelowPercent: '30.00',
+    };
+    expect(await appended(() => api.post(`${YEAR_URL}/rag-thresholds`, thresholds, 'cfo'))).toEqual(
+      ['RagThresholdsSet.v1'],
+    );
+    expectProblem(
+      await api.post(`${YEAR_URL}/rag-thresholds`, thresholds, 'officer'),
+      403,
+      'forbidden',
+    );
+    const position = (await api.get(`${YEAR_URL}/quarters/Q1`, 'auditor')).json();
+    expect(position.position.ragThresholds).toEqual(thresholds);
+    expect(position.position.lines[0]).toMatchObject({
+      schemeId: '1',
+      budget: '600000.00',
+      budgetToDate: '60000.00',
+    });
+  });
+
+  it('POST credit-notes and spend/:spendId/recode correct spend without editing it', async () => {
+    await setUpPool(api);
+    await api.post(`${YEAR_URL}/spend`, spendBody('s1', { amount: '1000.00' }), 'officer');
+    cover('POST', '/pools/:poolId/years/:year/credit-notes');
+    cover('POST', '/pools/:poolId/years/:year/spend/:spendId/recode');
+    const credit = {
+      creditId: 'cn1',
+      creditsSpendId: 's1',
+      creditDate: '2017-08-01',
+      amount: '400.00',
+      reference: 'CN-1',
+    };
+    expect(await appended(() => api.post(`${YEAR_URL}/credit-notes`, credit, 'officer'))).toEqual([
+      'CreditNoteRecorded.v1',
+    ]);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/credit-notes`,
+        { ...credit, creditId: 'cn2', amount: '600.01' },
+        'officer',
+      ),
+      422,
+      'credit-exceeds-invoice',
+    );
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/spend/s1/recode`,
+          {
+            recodeId: 'rc1',
+            toSchemeId: '3',
+            toFundingStream: 'Minimum CCG Contribution',
+            reason: 'wrong scheme',
+          },
+          'officer',
+        ),
+      ),
+    ).toEqual(['SpendRecoded.v1']);
+    const balances = (await api.get(`${YEAR_URL}/balances`, 'auditor')).json();
+    expect(
+      balances.lines.map((line: { schemeId: string; fundingStream: string; spent: string }) => [
+        line.schemeId,
+        line.fundingStream,
+        line.spent,
+      ]),
+    ).toEqual([
+      ['1', 'Minimum CCG Contribution', '0.00'],
+      ['3', 'Minimum CCG Contribution', '600.00'],
+      ['3', 'iBCF', '0.00'],
+    ]);
+  });
+
+  it('POST commitments and commitments/:commitmentId/release keep budget = spent + committed + remaining', async () => {
+    await setUpPool(api);
+    cover('POST', '/pools/:poolId/years/:year/commitments');
+    cover('POST', '/pools/:poolId/years/:year/commitments/:commitmentId/release');
+    const order = { commitmentId: 'c1', ...LINE, raisedOn: '2017-05-01', amount: '5000.00' };
+    expect(await appended(() => api.post(`${YEAR_URL}/commitments`, order, 'officer'))).toEqual([
+      'CommitmentRaised.v1',
+    ]);
+    await api.post(
+      `${YEAR_URL}/spend`,
+      spendBody('s1', { amount: '3000.00', commitmentId: 'c1' }),
+      'officer',
+    );
+    expect(
+      await appended(() =>
+        api.post(`${YEAR_URL}/commitments/c1/release`, { reason: 'order complete' }, 'officer'),
+      ),
+    ).toEqual(['CommitmentReleased.v1']);
+    expectProblem(
+      await api.post(`${YEAR_URL}/commitments/c1/release`, { reason: 'again' }, 'officer'),
+      404,
+      'commitment-unknown',
+    );
+    const line = (await api.get(`${YEAR_URL}/balances`, 'auditor')).json().lines[0];
+    expect(line).toMatchObject({
+      currentBudget: '600000.00',
+      spent: '3000.00',
+      committed: '0.00',
+      remaining: '597000.00',
+    });
+  });
+
+  it('POST accruals, close-request and close-approval end the year; prior-year-adjustments correct it in the next', async () => {
+    await setUpPool(api);
+    cover('POST', '/pools/:poolId/years/:year/accruals');
+    cover('POST', '/pools/:poolId/years/:year/close-request');
+    cover('POST', '/pools/:poolId/years/:year/close-approval');
+    cover('POST', '/pools/:poolId/years/:year/prior-year-adjustments');
+    const accrual = { accrualId: 'acc1', ...LINE, amount: '12000.00', description: 'March care' };
+    expectProblem(
+      await api.post(`${YEAR_URL}/accruals`, accrual, 'officer'),
+      409,
+      'accrual-before-year-end',
+    );
+    for (const quarter of ['Q1', 'Q2', 'Q3', 'Q4']) await closeQuarter(quarter, 'secondCfo');
+    expect(await appended(() => api.post(`${YEAR_URL}/accruals`, accrual, 'officer'))).toEqual([
+      'AccrualPosted.v1',
+    ]);
+    expectProblem(
+      await api.post(`${YEAR_URL}/close-request`, undefined, 'officer'),
+      409,
+      'year-close-not-ready',
+    );
+    await arrange([
+      [`${YEAR_URL}/outturn`, undefined, 'cfo'],
+      [`${YEAR_URL}/risk-share`, undefined, 'cfo'],
+    ]);
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/close-request`, undefined, 'officer')),
+    ).toEqual(['YearCloseRequested.v1']);
+    expect(await appended(() => api.post(`${YEAR_URL}/close-approval`, undefined, 'cfo'))).toEqual([
+      'YearClosed.v1',
+    ]);
+    expectProblem(
+      await api.post(
+        `${YEAR_URL}/spend`,
+        spendBody('late', { spendDate: '2018-03-01' }),
+        'officer',
+      ),
+      409,
+      'year-closed',
+    );
+    await arrange([
+      [`${POOL_URL}/years`, { year: '2018-19', referenceData }, 'admin'],
+      [
+        '/pools/herts/years/2018-19/contributions',
+        { partnerId: 'ENHCCG', fundingStream: 'Minimum CCG Contribution', amount: '1000.00' },
+        'officer',
+      ],
+      [
+        '/pools/herts/years/2018-19/allocations',
+        { allocationId: 'a1', ...LINE, amount: '1000.00' },
+        'officer',
+      ],
+    ]);
+    const correction = {
+      adjustmentId: 'pya1',
+      correctsYear: '2017-18',
+      ...LINE,
+      amount: '-250.00',
+      description: 'credit for a 2017-18 invoice',
+    };
+    expect(
+      await appended(() =>
+        api.post('/pools/herts/years/2018-19/prior-year-adjustments', correction, 'officer'),
+      ),
+    ).toEqual(['PriorYearAdjustmentPosted.v1']);
+    expectProblem(
+      await api.post(
+        '/pools/herts/years/2018-19/prior-year-adjustments',
+        { ...correction, adjustmentId: 'pya2', correctsYear: '2018-19' },
+        'officer',
+      ),
+      422,
+      'prior-year-not-closed',
     );
   });
 });
@@ -1073,7 +1350,7 @@ describe('read routes', () => {
     expect((await api.get(`${YEAR_URL}/ibcf`, 'auditor')).json().purposes).toEqual([
       {
         purpose: 'reducing-nhs-pressures',
-        byQuarter: { Q1: '9000.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' },
+        byQuarter: { Q1: '9000.00', Q2: '0.00', Q3: '0.00', Q4: '0.00', YE: '0.00' },
         total: '9000.00',
       },
     ]);
@@ -1083,7 +1360,7 @@ describe('read routes', () => {
         schemeName: 'Discharge to Assess',
         planned: '80000.00',
         cashablePlanned: '80000.00',
-        realisedByQuarter: { Q1: '20000.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' },
+        realisedByQuarter: { Q1: '20000.00', Q2: '0.00', Q3: '0.00', Q4: '0.00', YE: '0.00' },
         realised: '20000.00',
         unrealised: '60000.00',
       },

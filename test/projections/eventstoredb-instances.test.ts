@@ -7,7 +7,6 @@ import { bcfCatalogue, ledgerStreamId } from '../../src/events/catalogue/index.t
 import { EventStoreDbEventStore } from '../../src/events/store/eventstoredb/eventstoredb-event-store.ts';
 import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
-import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import {
   createTestService as createLedgerService,
   type TestService as LedgerService,
@@ -128,7 +127,7 @@ describe.skipIf(!eventStoreDbAvailable)(
         expect((await readModel.behind(0)).lag).toBe(0);
         const view = readModel.poolView(pool);
         if (view === undefined) throw new Error(`the read model has no pool ${pool}`);
-        const balances = poolBalances(view, YEAR, DEFAULT_RAG_THRESHOLDS);
+        const balances = poolBalances(view, YEAR);
         const stream = balances?.streams.find((each) => each.fundingStream === MIN_CCG);
         expect(stream?.contributions).toBe('1000000.00');
         expect(stream?.unallocated).toBe('0.00');

@@ -12,7 +12,6 @@ import { CURRENCY_FORMAT, workbook } from '../../src/documents/workbook.ts';
 import { openLedger } from '../../src/main.ts';
 import { poolViewFromStreams } from '../../src/projections/as-at.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
-import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { nhsEnglandExtract } from '../../src/projections/reports/nhs-england-extract.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
 import { yearEndStatement } from '../../src/projections/reports/year-end.ts';
@@ -50,60 +49,44 @@ function matchesGolden(name: string, text: string): void {
 
 describe('reports of the demo ledger', () => {
   it('gives balances whose totals are the plan’s, as CSV matching its golden file', async () => {
-    const balances = poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    const balances = poolBalances(view, '2017-18') ?? fail();
     expect(balances.totals.contributions).toBe('280000000.00');
     expect(balances.totals.allocated).toBe('280000000.00');
     matchesGolden('balances-2017-18.csv', String(await renderReport('balances', balances, 'csv')));
   });
 
   it('gives the closed Q2 position, its digest the one signed off, as CSV matching its golden file', async () => {
-    const report = quarterlyReport(view, '2017-18', 'Q2', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    const report = quarterlyReport(view, '2017-18', 'Q2') ?? fail();
     expect(report.status.closed).toBe(true);
     expect(report.digest).toBe(report.status.closedDigest);
     matchesGolden('quarter-Q2-2017-18.csv', String(await renderReport('quarter', report, 'csv')));
   });
 
   it('gives the year-end statement and the NHS England extract, as CSV matching their golden files', async () => {
-    const statement = yearEndStatement(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    const statement = yearEndStatement(view, '2017-18') ?? fail();
     const streamNets = Money.sum(
       statement.expenditureByStream.map((stream) => Money.parse(stream.net)),
     );
     expect(statement.net.net).toBe(
-      Money.parse(statement.net.spent).minus(Money.parse(statement.net.contributions)).toString(),
+      Money.parse(statement.net.expenditure)
+        .minus(Money.parse(statement.net.contributions))
+        .toString(),
     );
     expect(streamNets.toString()).toBe(statement.net.net);
     expect(statement.riskShare.status).toBe('projected');
     matchesGolden('year-end-2017-18.csv', String(await renderReport('year-end', statement, 'csv')));
-    const extract = nhsEnglandExtract(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    const extract = nhsEnglandExtract(view, '2017-18') ?? fail();
     expect(extract.lines).toHaveLength(21);
     matchesGolden('extract-2017-18.csv', String(await renderReport('extract', extract, 'csv')));
   });
 
   it('writes every report as a workbook a finance officer would accept: typed amounts, currency format, frozen header, totals that match', async () => {
-    const balances = poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail();
+    const balances = poolBalances(view, '2017-18') ?? fail();
     const documents: [string, Table[]][] = [
       ['balances', reportTables('balances', balances)],
-      [
-        'quarter',
-        reportTables(
-          'quarter',
-          quarterlyReport(view, '2017-18', 'Q2', DEFAULT_RAG_THRESHOLDS) ?? fail(),
-        ),
-      ],
-      [
-        'year-end',
-        reportTables(
-          'year-end',
-          yearEndStatement(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail(),
-        ),
-      ],
-      [
-        'extract',
-        reportTables(
-          'extract',
-          nhsEnglandExtract(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail(),
-        ),
-      ],
+      ['quarter', reportTables('quarter', quarterlyReport(view, '2017-18', 'Q2') ?? fail())],
+      ['year-end', reportTables('year-end', yearEndStatement(view, '2017-18') ?? fail())],
+      ['extract', reportTables('extract', nhsEnglandExtract(view, '2017-18') ?? fail())],
     ];
     let cells = 0;
     for (const [name, sheets] of documents) {
@@ -182,9 +165,7 @@ describe('bcf-ledger report, as an operator would run it on the demo ledger', ()
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
     expect(book.worksheets.map((sheet) => sheet.name)).toEqual(
-      reportTables('balances', poolBalances(view, '2017-18', DEFAULT_RAG_THRESHOLDS) ?? fail()).map(
-        (sheet) => sheet.name,
-      ),
+      reportTables('balances', poolBalances(view, '2017-18') ?? fail()).map((sheet) => sheet.name),
     );
     const refused = run('quarter', '--format', 'csv');
     expect(refused.status).toBe(2);

@@ -5,7 +5,6 @@ import type { EventStore } from '../../src/events/store/port.ts';
 import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-store.ts';
 import { verifyLedger } from '../../src/projections/ledger-verification.ts';
 import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
-import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { metadataFor, officer, poolSetUp } from '../support/domain.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 
@@ -96,7 +95,6 @@ describe('verifying a log whose pages may hold none of the ledger events', () =>
       );
       const foreign = new Set(poolSetUp.map((_, index) => index + 1));
       const verification = await verifyLedger(withEntriesLeftOut(sqlite, foreign), {
-        ragThresholds: DEFAULT_RAG_THRESHOLDS,
         densePositions: false,
         pageSize: 3,
       });

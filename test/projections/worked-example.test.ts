@@ -7,7 +7,6 @@ import { SqliteEventStore } from '../../src/events/store/sqlite/sqlite-event-sto
 import { poolViewFromStreams, quarterlyReportAtVersions } from '../../src/projections/as-at.ts';
 import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
-import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
 import {
   createTestService as createLedgerService,
@@ -87,14 +86,7 @@ describe('worked example: from allocation to quarterly position', () => {
         poolVersion: (await service.poolState(POOL)).version,
         ledgerVersion: (await service.ledgerState(POOL, YEAR)).version,
       };
-      const report = await quarterlyReportAtVersions(
-        store,
-        POOL,
-        YEAR,
-        quarter,
-        versions,
-        DEFAULT_RAG_THRESHOLDS,
-      );
+      const report = await quarterlyReportAtVersions(store, POOL, YEAR, quarter, versions);
       await ledger({
         type: actor === requester ? 'RequestQuarterClose' : 'ApproveQuarterClose',
         actor,
@@ -209,6 +201,14 @@ describe('worked example: from allocation to quarterly position', () => {
       fundingStream: IBCF,
       amount: '400000.00',
     } as never);
+    // Scheme 3's Minimum CCG budget is for a service starting in July: nothing is due in Q1.
+    await ledger({
+      type: 'PhaseBudget',
+      actor: officer,
+      schemeId: '3',
+      fundingStream: MIN_CCG,
+      profile: { Q1: '0', Q2: '40', Q3: '30', Q4: '30' },
+    } as never);
     await spend('s1', '1', MIN_CCG, 'Q1', '2017-04-28', '150000.00');
     await spend('s2', '1', MIN_CCG, 'Q1', '2017-05-31', '75000.50');
     await spend('s3', '3', IBCF, 'Q1', '2017-06-15', '90000.00', 'reducing-nhs-pressures');
@@ -276,9 +276,14 @@ describe('worked example: from allocation to quarterly position', () => {
     directory.remove();
   });
 
-  it('shows the balances: budget = spent + remaining on every line, contributions = allocated + unallocated', () => {
-    const balances =
-      poolBalances(runner.poolView(POOL) ?? fail(), YEAR, DEFAULT_RAG_THRESHOLDS) ?? fail();
+  it('shows the balances: budget = spent + committed + remaining on every line, contributions = allocated + unallocated', () => {
+    const balances = poolBalances(runner.poolView(POOL) ?? fail(), YEAR) ?? fail();
+    expect(balances.toDate).toBe('Q2');
+    expect(balances.lines.map((line) => line.budgetToDate)).toEqual([
+      '375000.00',
+      '100000.00',
+      '200000.00',
+    ]);
     expect(
       balances.lines.map((line) => [
         line.schemeId,
@@ -289,9 +294,9 @@ describe('worked example: from allocation to quarterly position', () => {
         line.rag,
       ]),
     ).toEqual([
-      ['1', MIN_CCG, '750000.00', '120000.00', '630000.00', 'green'],
-      ['3', MIN_CCG, '250000.00', '150000.00', '100000.00', 'amber'],
-      ['3', IBCF, '400000.00', '90000.00', '310000.00', 'green'],
+      ['1', MIN_CCG, '750000.00', '120000.00', '630000.00', 'red'],
+      ['3', MIN_CCG, '250000.00', '150000.00', '100000.00', 'red'],
+      ['3', IBCF, '400000.00', '90000.00', '310000.00', 'red'],
     ]);
     expect(
       balances.streams.map((stream) => [
@@ -319,9 +324,7 @@ describe('worked example: from allocation to quarterly position', () => {
   });
 
   it('keeps the closed quarter as it was signed off, and lists the corrections made since', () => {
-    const report =
-      quarterlyReport(runner.poolView(POOL) ?? fail(), YEAR, 'Q1', DEFAULT_RAG_THRESHOLDS) ??
-      fail();
+    const report = quarterlyReport(runner.poolView(POOL) ?? fail(), YEAR, 'Q1') ?? fail();
     expect(report.status).toMatchObject({
       closed: true,
       closeRequestedBy: officer.id,
@@ -333,13 +336,15 @@ describe('worked example: from allocation to quarterly position', () => {
         line.schemeId,
         line.fundingStream,
         line.budget,
+        line.budgetToDate,
         line.spendYearToDate,
         line.forecastOutturn,
+        line.rag,
       ]),
     ).toEqual([
-      ['1', MIN_CCG, '750000.00', '150000.00', '750000.00'],
-      ['3', MIN_CCG, '250000.00', '0.00', '260000.00'],
-      ['3', IBCF, '400000.00', '90000.00', '400000.00'],
+      ['1', MIN_CCG, '750000.00', '187500.00', '150000.00', '750000.00', 'amber'],
+      ['3', MIN_CCG, '250000.00', '0.00', '0.00', '260000.00', 'amber'],
+      ['3', IBCF, '400000.00', '100000.00', '90000.00', '400000.00', 'green'],
     ]);
     expect(report.position.ibcfByPurpose).toEqual([
       { purpose: 'reducing-nhs-pressures', inQuarter: '90000.00', yearToDate: '90000.00' },
@@ -360,9 +365,7 @@ describe('worked example: from allocation to quarterly position', () => {
   });
 
   it('shows the movement in the next quarter', () => {
-    const report =
-      quarterlyReport(runner.poolView(POOL) ?? fail(), YEAR, 'Q2', DEFAULT_RAG_THRESHOLDS) ??
-      fail();
+    const report = quarterlyReport(runner.poolView(POOL) ?? fail(), YEAR, 'Q2') ?? fail();
     expect(
       report.position.lines.map((line) => [
         line.schemeId,
@@ -380,9 +383,9 @@ describe('worked example: from allocation to quarterly position', () => {
 
   it('reproduces what the ledger knew at the close, as at its recorded time', async () => {
     const asAtClose = await poolViewFromStreams(store, POOL, { asAt: recorded.closedAt });
-    const then = poolBalances(asAtClose ?? fail(), YEAR, DEFAULT_RAG_THRESHOLDS) ?? fail();
+    const then = poolBalances(asAtClose ?? fail(), YEAR) ?? fail();
     expect(then.totals.spent).toBe('240000.00');
-    expect(quarterlyReport(asAtClose ?? fail(), YEAR, 'Q1', DEFAULT_RAG_THRESHOLDS)?.digest).toBe(
+    expect(quarterlyReport(asAtClose ?? fail(), YEAR, 'Q1')?.digest).toBe(
       runner.poolView(POOL)?.years[YEAR]?.quarters.Q1.reportDigest,
     );
   });
@@ -392,14 +395,7 @@ describe('worked example: from allocation to quarterly position', () => {
       poolVersion: (await service.poolState(POOL)).version,
       ledgerVersion: (await service.ledgerState(POOL, YEAR)).version,
     };
-    const report = await quarterlyReportAtVersions(
-      store,
-      POOL,
-      YEAR,
-      'Q2',
-      versions,
-      DEFAULT_RAG_THRESHOLDS,
-    );
+    const report = await quarterlyReportAtVersions(store, POOL, YEAR, 'Q2', versions);
     const command = {
       poolId: POOL,
       year: YEAR,

@@ -7,7 +7,6 @@ import type { LedgerState } from '../../src/commands/ledger/ledger-state.ts';
 import type { PoolState } from '../../src/commands/pool/pool-decider.ts';
 import type { LedgerEvent, PoolEvent } from '../../src/events/catalogue/index.ts';
 import { poolBalances } from '../../src/projections/reports/balances.ts';
-import { DEFAULT_RAG_THRESHOLDS } from '../../src/projections/reports/figures.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
 import {
   applyToPoolView,
@@ -256,8 +255,7 @@ class Ledger {
   closeNextQuarter(): void {
     const quarter = (['Q1', 'Q2', 'Q3', 'Q4'] as const)[this.state.closedQuarters];
     if (quarter === undefined) return;
-    const digest = () =>
-      quarterlyReport(this.view, YEAR, quarter, DEFAULT_RAG_THRESHOLDS)?.digest ?? '';
+    const digest = () => quarterlyReport(this.view, YEAR, quarter)?.digest ?? '';
     this.run({
       type: 'RequestQuarterClose',
       actor: officer,
@@ -278,7 +276,7 @@ class Ledger {
 }
 
 function checkInvariants(ledger: Ledger): void {
-  const balances = poolBalances(ledger.view, YEAR, DEFAULT_RAG_THRESHOLDS);
+  const balances = poolBalances(ledger.view, YEAR);
   for (const stream of balances?.streams ?? []) {
     const contributions = Money.parse(stream.contributions);
     expect(

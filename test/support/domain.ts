@@ -6,7 +6,14 @@ import { ledgerDecider } from '../../src/commands/ledger/ledger-decider.ts';
 import type { LedgerState } from '../../src/commands/ledger/ledger-state.ts';
 import { type PoolState, poolDecider } from '../../src/commands/pool/pool-decider.ts';
 import type { Actor } from '../../src/commands/refusals.ts';
-import type { LedgerEvent, PoolEvent, ReferenceData } from '../../src/events/catalogue/index.ts';
+import {
+  type LedgerEvent,
+  type Period,
+  type PoolEvent,
+  QUARTERS,
+  type Quarter,
+  type ReferenceData,
+} from '../../src/events/catalogue/index.ts';
 import { referenceData as referenceDataSchema } from '../../src/events/catalogue/pool-events.ts';
 import type { EventMetadata } from '../../src/events/envelope.ts';
 
@@ -159,21 +166,49 @@ export const contributionsPlanned: LedgerEvent[] = [
   }),
 ];
 
+/** The year's classification of a test scheme, as its first posting copies it from the pool. */
+export function classified(schemeId: string, quarter: Period = 'Q1'): LedgerEvent {
+  const registered = poolSetUp.find(
+    (event) => event.type === 'SchemeRegistered.v1' && event.data.schemeId === schemeId,
+  );
+  if (registered?.type !== 'SchemeRegistered.v1') throw new Error(`no test scheme ${schemeId}`);
+  const { poolId: _pool, ...columns } = registered.data;
+  return ledgerEvent('SchemeClassified.v1', { ...columns, quarter });
+}
+
+/** A quarter closed: requested by the officer, approved by the CFO. */
+export function quarterClosed(quarter: Quarter): LedgerEvent[] {
+  const signed = { quarter, reportDigest: 'a'.repeat(64), ledgerVersion: 0, poolVersion: 0 };
+  return [
+    ledgerEvent('QuarterCloseRequested.v1', { ...signed, requestedBy: officer.id }),
+    ledgerEvent('QuarterClosed.v1', { ...signed, requestedBy: officer.id, approvedBy: cfo.id }),
+  ];
+}
+
+/** The quarters from Q1 to `last`, closed in order. */
+export function closedThrough(last: Quarter): LedgerEvent[] {
+  return QUARTERS.slice(0, QUARTERS.indexOf(last) + 1).flatMap(quarterClosed);
+}
+
 /** Budget lines: scheme 1 gets 700,000.00 of Minimum CCG, scheme 3 400,000.00 of iBCF. */
 export const linesAllocated: LedgerEvent[] = [
   ...contributionsPlanned,
+  classified('1'),
   ledgerEvent('FundsAllocated.v1', {
     allocationId: 'a1',
     schemeId: '1',
     fundingStream: MIN_CCG,
     amount: '700000.00',
+    basis: 'original',
     quarter: 'Q1',
   }),
+  classified('3'),
   ledgerEvent('FundsAllocated.v1', {
     allocationId: 'a2',
     schemeId: '3',
     fundingStream: IBCF,
     amount: '400000.00',
+    basis: 'original',
     quarter: 'Q1',
   }),
 ];

@@ -20,6 +20,8 @@ export interface Outcome<Event> {
   /** The decision itself, for a test that looks at more than events or the refusal's code. */
   readonly decision: Decision<Event>;
   then(...events: Event[]): void;
+  /** Accepted, recording events that match these (each only in the fields it gives), in order. */
+  thenRecords(...events: unknown[]): void;
   /** Refused with this code, naming this field (and value) when given; returns the refusal. */
   thenRefused(code: string, field?: string, value?: string): DomainError;
   /** Accepted, and nothing to record: it was already so. */
@@ -34,6 +36,14 @@ function scenario<Command, Event>(decide: (command: Command) => Decision<Event>)
         decision,
         // biome-ignore lint/suspicious/noThenProperty: given/when/then is the rule tests' vocabulary; an outcome is never awaited.
         then: (...events) => expect(decision).toEqual({ ok: true, events }),
+        thenRecords(...events) {
+          if (!decision.ok)
+            throw new Error(
+              `expected it accepted, but: ${decision.error.code}: ${decision.error.message}`,
+            );
+          expect(decision.events).toHaveLength(events.length);
+          expect(decision).toMatchObject({ ok: true, events });
+        },
         thenRefused(code, field, value) {
           if (decision.ok)
             throw new Error(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ledgerSettingNames, loadConfig, settingsTable } from '../../src/config.ts';
+import { ledgerSettingNames, loadConfig, settingsTable } from '../../src/config.ts';
 
 describe('configuration', () => {
   it('has visible defaults', () => {
@@ -11,7 +11,6 @@ describe('configuration', () => {
       port: 3000,
       limits: { bodyLimitBytes: 1_048_576, rateLimitPerMinute: 6_000, requestTimeoutMs: 30_000 },
       readyMaxLag: 1_000,
-      ragThresholds: { amberAbovePercent: '0.00', redAbovePercent: '5.00' },
     });
   });
 
@@ -34,29 +33,12 @@ describe('configuration', () => {
       );
   });
 
-  it('reads RAG thresholds from the environment', () => {
-    expect(
-      loadConfig({ LEDGER_RAG_AMBER_ABOVE_PERCENT: '1', LEDGER_RAG_RED_ABOVE_PERCENT: '10.5' })
-        .ragThresholds,
-    ).toEqual({
-      amberAbovePercent: '1',
-      redAbovePercent: '10.5',
-    });
-  });
-
   it('reads limits as whole numbers within bounds', () => {
     expect(loadConfig({ LEDGER_PORT: '8080', LEDGER_BODY_LIMIT_BYTES: '2048' })).toMatchObject({
       port: 8080,
       limits: { bodyLimitBytes: 2048 },
     });
     expect(() => loadConfig({ LEDGER_PORT: '70000' })).toThrow('LEDGER_PORT');
-  });
-
-  it('refuses a threshold that is not a percentage, naming the setting', () => {
-    expect(() => loadConfig({ LEDGER_RAG_RED_ABOVE_PERCENT: 'lots' })).toThrow(ConfigError);
-    expect(() => loadConfig({ LEDGER_RAG_RED_ABOVE_PERCENT: 'lots' })).toThrow(
-      'LEDGER_RAG_RED_ABOVE_PERCENT',
-    );
   });
 });
 

@@ -97,11 +97,22 @@ export const ledgerRoutes: RouteSpec[] = [
     }),
   }),
   ledgerWrite({
+    url: '/contribution-dues',
+    permission: 'record',
+    operationId: 'recordContributionDue',
+    summary: 'Record an amount due from a partner',
+    description:
+      'Records an amount a partner is asked to pay (an invoice to the partner), counting in the quarter of its due date; what is due never exceeds the partner’s contribution.',
+    body: bodies.recordDue,
+    toCommand: ({ body }) => ({ type: 'RecordContributionDue', ...body }),
+  }),
+  ledgerWrite({
     url: '/contribution-receipts',
     permission: 'record',
     operationId: 'recordContributionReceipt',
     summary: 'Record a contribution received',
-    description: 'Records cash received from a partner against its planned contribution.',
+    description:
+      'Records cash received from a partner against its planned contribution; it counts in the quarter of the date received.',
     body: bodies.recordReceipt,
     toCommand: ({ body }) => ({ type: 'RecordContributionReceived', ...body }),
   }),
@@ -135,7 +146,7 @@ export const ledgerRoutes: RouteSpec[] = [
     operationId: 'allocateFunds',
     summary: 'Allocate funds from a stream to a scheme line',
     description:
-      'Allocates a funding stream’s unallocated contributions to a scheme line; never more than is unallocated.',
+      'Allocates a funding stream’s unallocated contributions to a scheme line; never more than is unallocated. Original (the plan’s) until the first quarter closes and supplementary after, unless `basis` says which.',
     body: bodies.allocate,
     toCommand: ({ body }) => ({ type: 'AllocateFunds', ...body }),
   }),
@@ -180,12 +191,51 @@ export const ledgerRoutes: RouteSpec[] = [
     toCommand: ({ params }) => ({ type: 'RejectVirement', virementId: params.virementId }),
   }),
   ledgerWrite({
+    url: '/schemes/:schemeId/classification',
+    permission: 'record',
+    operationId: 'classifySchemeForYear',
+    summary: 'Classify a scheme for this year',
+    description:
+      'Sets the scheme’s columns (name, type, area of spend, commissioner, provider...) for this year only; other years keep theirs. Its name and type cannot change once a quarter of the year is closed.',
+    params: z.strictObject({
+      poolId: code,
+      year: financialYear,
+      schemeId: code,
+    }) as unknown as z.ZodType<{ poolId: string; year: string; schemeId: string }>,
+    body: bodies.classifyScheme,
+    toCommand: ({ params, body }) => ({
+      type: 'ClassifyScheme',
+      schemeId: params.schemeId,
+      columns: body,
+    }),
+  }),
+  ledgerWrite({
+    url: '/budget-profiles',
+    permission: 'record',
+    operationId: 'phaseBudget',
+    summary: 'Phase a scheme line’s budget over the quarters',
+    description:
+      'Spreads a line’s budget over the four quarters by percentages summing to 100 (equal quarters until set); positions compare spend to date with the budget to date. Counts from the open quarter.',
+    body: bodies.phaseBudget,
+    toCommand: ({ body }) => ({ type: 'PhaseBudget', ...body }),
+  }),
+  ledgerWrite({
+    url: '/rag-thresholds',
+    permission: 'approve',
+    operationId: 'setRagThresholds',
+    summary: 'Set the RAG thresholds for the year',
+    description:
+      'Percentages over budget (overspend) and under it (slippage) beyond which a line is amber or red. Count from the open quarter: closed quarters keep theirs.',
+    body: bodies.ragThresholds,
+    toCommand: ({ body }) => ({ type: 'SetRagThresholds', thresholds: body }),
+  }),
+  ledgerWrite({
     url: '/spend',
     permission: 'record',
     operationId: 'recordSpend',
     summary: 'Record spend against a scheme line',
     description:
-      'Records an invoice against a scheme line; an overspend is recorded and flagged, never refused. iBCF spend names its purpose.',
+      'Records an invoice against a scheme line; its date decides the quarter (a date in a closed quarter makes it a prior-period posting in the open one). An overspend is recorded and flagged, never refused. iBCF spend names its purpose; an invoice may name the commitment it is against.',
     body: bodies.recordSpend,
     toCommand: ({ body }) => ({ type: 'RecordSpend', ...body }),
   }),
@@ -198,6 +248,61 @@ export const ledgerRoutes: RouteSpec[] = [
     params: withId('spendId'),
     body: bodies.reverseSpend,
     toCommand: ({ params, body }) => ({ type: 'ReverseSpend', spendId: params.spendId, ...body }),
+  }),
+  ledgerWrite({
+    url: '/credit-notes',
+    permission: 'record',
+    operationId: 'recordCreditNote',
+    summary: 'Record a supplier’s credit note',
+    description:
+      'Takes a supplier’s credit off a line, dated in its own quarter; it may name the invoice of this year it credits (in part or in full) or be a refund of an earlier year’s invoice.',
+    body: bodies.recordCreditNote,
+    toCommand: ({ body }) => ({ type: 'RecordCreditNote', ...body }),
+  }),
+  ledgerWrite({
+    url: '/spend/:spendId/recode',
+    permission: 'record',
+    operationId: 'recodeSpend',
+    summary: 'Move a mis-coded invoice to the right line',
+    description:
+      'Moves an invoice, in full or in part, to another scheme line as one linked pair of postings, with the reason an auditor will read.',
+    params: withId('spendId'),
+    body: bodies.recodeSpend,
+    toCommand: ({ params, body }) => ({ type: 'RecodeSpend', spendId: params.spendId, ...body }),
+  }),
+  ledgerWrite({
+    url: '/commitments',
+    permission: 'record',
+    operationId: 'raiseCommitment',
+    summary: 'Raise a commitment (an order not yet invoiced)',
+    description:
+      'Commits part of a line’s budget to an order; invoices against it move the amount from committed to spent.',
+    body: bodies.raiseCommitment,
+    toCommand: ({ body }) => ({ type: 'RaiseCommitment', ...body }),
+  }),
+  ledgerWrite({
+    url: '/commitments/:commitmentId/release',
+    permission: 'record',
+    operationId: 'releaseCommitment',
+    summary: 'Release what will not be invoiced of a commitment',
+    description: 'Releases all that is outstanding on a commitment, or a part of it.',
+    params: withId('commitmentId'),
+    body: bodies.releaseCommitment,
+    toCommand: ({ params, body }) => ({
+      type: 'ReleaseCommitment',
+      commitmentId: params.commitmentId,
+      ...body,
+    }),
+  }),
+  ledgerWrite({
+    url: '/accruals',
+    permission: 'record',
+    operationId: 'postAccrual',
+    summary: 'Post a year-end accrual',
+    description:
+      'After Q4 closes, adds to a line’s expenditure what the year owes (or, below zero, takes off what it paid for the next year); the outturn is actual plus accruals.',
+    body: bodies.postAccrual,
+    toCommand: ({ body }) => ({ type: 'PostAccrual', ...body }),
   }),
   ledgerWrite({
     url: '/forecasts',
@@ -223,7 +328,8 @@ export const ledgerRoutes: RouteSpec[] = [
     permission: 'record',
     operationId: 'recordRealisedSaving',
     summary: 'Record a realised saving with its evidence',
-    description: 'Records a saving realised in a quarter, with its evidence.',
+    description:
+      'Records a saving realised on a date (its quarter follows from it), with its evidence.',
     body: bodies.realiseSaving,
     toCommand: ({ body }) => ({ type: 'RecordRealisedSaving', ...body }),
   }),
@@ -236,6 +342,16 @@ export const ledgerRoutes: RouteSpec[] = [
       'Posts a correction of a closed quarter into the open quarter, naming the quarter it corrects.',
     body: bodies.priorPeriodAdjustment,
     toCommand: ({ body }) => ({ type: 'PostPriorPeriodAdjustment', ...body }),
+  }),
+  ledgerWrite({
+    url: '/prior-year-adjustments',
+    permission: 'record',
+    operationId: 'postPriorYearAdjustment',
+    summary: 'Correct a closed year in this one',
+    description:
+      'Posts a correction of an earlier, closed year into this year, naming the year it corrects.',
+    body: bodies.priorYearAdjustment,
+    toCommand: ({ body }) => ({ type: 'PostPriorYearAdjustment', ...body }),
   }),
   ledgerWrite({
     url: '/quarters/:quarter/close-request',
@@ -278,5 +394,25 @@ export const ledgerRoutes: RouteSpec[] = [
       'Shares the year’s net over- or underspend between the partners under the agreed terms, to the penny.',
     body: noBody,
     toCommand: () => ({ type: 'ApplyRiskShare' }),
+  }),
+  ledgerWrite({
+    url: '/close-request',
+    permission: 'record',
+    operationId: 'requestYearClose',
+    summary: 'Request closing the year on its year-end statement',
+    description:
+      'Asks to close the year once Q4 is closed, the outturn determined and the risk share applied; the ledger computes the year-end statement and its digest.',
+    body: noBody,
+    toCommand: () => ({ type: 'RequestYearClose' }),
+  }),
+  ledgerWrite({
+    url: '/close-approval',
+    permission: 'approve',
+    operationId: 'approveYearClose',
+    summary: 'Approve closing the year (another person than the requester)',
+    description:
+      'Closes the year: the statement recomputed now must be the one the requester saw. Nothing changes the year after; corrections go into the next year.',
+    body: noBody,
+    toCommand: () => ({ type: 'ApproveYearClose' }),
   }),
 ];

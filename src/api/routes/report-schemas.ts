@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { quarter } from '../../events/catalogue/index.ts';
+import { period, quarter } from '../../events/catalogue/index.ts';
 import { recordedAtString } from '../../events/envelope.ts';
 
 /** Query and answer schemas of the report routes. */
@@ -19,50 +19,49 @@ export const reportQuery = asAtQuery.extend({
     ),
 });
 
-// Action routes (approve, close, withdraw) take no body: none at all, null, or {}.
-const quarterAmounts = z.object({ Q1: z.string(), Q2: z.string(), Q3: z.string(), Q4: z.string() });
+/**
+ * The answers' schemas: strict, so that a figure a report gains and its schema lacks fails the
+ * route tests loudly rather than vanishing from the answer.
+ */
+const object = z.strictObject;
+const amounts = (...names: string[]) => Object.fromEntries(names.map((key) => [key, z.string()]));
+const periodAmounts = object(amounts('Q1', 'Q2', 'Q3', 'Q4', 'YE'));
 const rag = z.enum(['green', 'amber', 'red']);
 const request = {
   status: z.enum(['pending', 'approved', 'rejected']),
   requestedBy: z.string(),
-  requestedIn: quarter,
+  requestedIn: period,
   decidedBy: z.string().nullable(),
-  decidedIn: quarter.nullable(),
+  decidedIn: period.nullable(),
 };
+const thresholds = object(
+  amounts('amberAbovePercent', 'redAbovePercent', 'amberBelowPercent', 'redBelowPercent'),
+);
 
-export const balances = z.object({
+export const balances = object({
   poolId: z.string(),
   poolName: z.string(),
   year: z.string(),
+  toDate: period,
   streams: z.array(
-    z.object({
+    object({
       fundingStream: z.string(),
-      planned: z.string(),
-      varied: z.string(),
-      contributions: z.string(),
-      received: z.string(),
-      allocated: z.string(),
-      unallocated: z.string(),
-      spent: z.string(),
-      remaining: z.string(),
-      grantsAwarded: z.string(),
-      grantsReceived: z.string(),
+      ...amounts('planned', 'varied', 'contributions', 'due', 'received', 'outstanding'),
+      ...amounts('allocated', 'unallocated', 'spent', 'committed', 'remaining'),
+      ...amounts('grantsAwarded', 'grantsReceived'),
     }),
   ),
   lines: z.array(
-    z.object({
+    object({
       schemeId: z.string(),
       schemeName: z.string(),
       schemeType: z.string(),
       withdrawn: z.boolean(),
       fundingStream: z.string(),
-      originalBudget: z.string(),
-      virementsIn: z.string(),
-      virementsOut: z.string(),
-      currentBudget: z.string(),
-      spendByQuarter: quarterAmounts,
-      spent: z.string(),
-      remaining: z.string(),
+      ...amounts('originalBudget', 'supplementaryBudget', 'released', 'virementsIn'),
+      ...amounts('virementsOut', 'currentBudget', 'budgetToDate'),
+      spendByQuarter: periodAmounts,
+      ...amounts('spent', 'spendToDate', 'committed', 'accrued', 'remaining'),
       forecastOutturn: z.string(),
       forecastGiven: z.boolean(),
       variance: z.string(),
@@ -71,52 +70,51 @@ export const balances = z.object({
     }),
   ),
   partners: z.array(
-    z.object({
+    object({
       partnerId: z.string(),
       name: z.string(),
-      planned: z.string(),
-      varied: z.string(),
-      contributions: z.string(),
-      received: z.string(),
+      ...amounts('planned', 'varied', 'contributions', 'due', 'received', 'outstanding'),
       riskShareExposure: z.string(),
       riskShareStatus: z.enum(['applied', 'projected']),
     }),
   ),
-  totals: z.object({
-    contributions: z.string(),
-    received: z.string(),
-    allocated: z.string(),
-    unallocated: z.string(),
-    spent: z.string(),
-    remaining: z.string(),
-  }),
+  totals: object(
+    amounts(
+      'contributions',
+      'due',
+      'received',
+      'allocated',
+      'unallocated',
+      'spent',
+      'committed',
+      'remaining',
+    ),
+  ),
 });
 
-const aggregate = {
-  budget: z.string(),
-  spendYearToDate: z.string(),
-  forecastOutturn: z.string(),
-  variance: z.string(),
-};
+const aggregate = amounts(
+  'budget',
+  'budgetToDate',
+  'spendYearToDate',
+  'forecastOutturn',
+  'variance',
+);
 
-export const quarterlyReport = z.object({
-  position: z.object({
+export const quarterlyReport = object({
+  position: object({
     poolId: z.string(),
     poolName: z.string(),
     year: z.string(),
     quarter,
-    ragThresholds: z.object({ amberAbovePercent: z.string(), redAbovePercent: z.string() }),
+    ragThresholds: thresholds,
     lines: z.array(
-      z.object({
+      object({
         schemeId: z.string(),
         schemeName: z.string(),
         schemeType: z.string(),
         fundingStream: z.string(),
-        budget: z.string(),
-        budgetMovement: z.string(),
-        spendInQuarter: z.string(),
-        spendYearToDate: z.string(),
-        forecastOutturn: z.string(),
+        ...amounts('budget', 'budgetMovement', 'budgetToDate', 'spendInQuarter'),
+        ...amounts('spendYearToDate', 'varianceToDate', 'committed', 'forecastOutturn'),
         forecastGiven: z.boolean(),
         forecastMovement: z.string(),
         variance: z.string(),
@@ -124,25 +122,22 @@ export const quarterlyReport = z.object({
       }),
     ),
     streams: z.array(
-      z.object({
+      object({
         fundingStream: z.string(),
-        contributions: z.string(),
-        received: z.string(),
-        spendInQuarter: z.string(),
+        ...amounts('contributions', 'due', 'received', 'spendInQuarter', 'committed'),
         ...aggregate,
       }),
     ),
-    schemeTypes: z.array(z.object({ schemeType: z.string(), ...aggregate })),
+    schemeTypes: z.array(object({ schemeType: z.string(), ...aggregate })),
     partners: z.array(
-      z.object({
+      object({
         partnerId: z.string(),
         name: z.string(),
-        contributions: z.string(),
-        received: z.string(),
+        ...amounts('contributions', 'due', 'received', 'outstanding'),
       }),
     ),
     virements: z.array(
-      z.object({
+      object({
         virementId: z.string(),
         fundingStream: z.string(),
         fromSchemeId: z.string(),
@@ -152,7 +147,7 @@ export const quarterlyReport = z.object({
       }),
     ),
     variations: z.array(
-      z.object({
+      object({
         variationId: z.string(),
         partnerId: z.string(),
         fundingStream: z.string(),
@@ -160,111 +155,110 @@ export const quarterlyReport = z.object({
         ...request,
       }),
     ),
-    ibcfByPurpose: z.array(
-      z.object({ purpose: z.string(), inQuarter: z.string(), yearToDate: z.string() }),
-    ),
+    ibcfByPurpose: z.array(object({ purpose: z.string(), ...amounts('inQuarter', 'yearToDate') })),
     savings: z.array(
-      z.object({
+      object({
         schemeId: z.string(),
         schemeName: z.string(),
-        planned: z.string(),
-        realisedInQuarter: z.string(),
-        realisedYearToDate: z.string(),
+        ...amounts('planned', 'realisedInQuarter', 'realisedYearToDate'),
       }),
     ),
-    totals: z.object({ spendInQuarter: z.string(), ...aggregate }),
+    totals: object({ ...amounts('spendInQuarter', 'committed'), ...aggregate }),
   }),
   digest: z
     .string()
     .describe('SHA-256 of the canonical JSON of the position: what a quarter close records'),
-  status: z.object({
+  status: object({
     closed: z.boolean(),
     closeRequestedBy: z.string().nullable(),
     closedBy: z.string().nullable(),
     closedDigest: z.string().nullable(),
   }),
   correctionsSinceClose: z.array(
-    z.object({
+    object({
       id: z.string(),
-      kind: z.enum(['reversal', 'prior-period-adjustment']),
+      kind: z.enum([
+        'reversal',
+        'recode',
+        'credit-note',
+        'late-posting',
+        'prior-period-adjustment',
+      ]),
       schemeId: z.string(),
       fundingStream: z.string(),
       amount: z.string(),
-      postedIn: quarter,
+      postedIn: period,
       correcting: quarter.nullable(),
       description: z.string(),
     }),
   ),
 });
 
-export const ibcfSplit = z.object({
+export const ibcfSplit = object({
   poolId: z.string(),
   year: z.string(),
-  purposes: z.array(
-    z.object({ purpose: z.string(), byQuarter: quarterAmounts, total: z.string() }),
-  ),
+  purposes: z.array(object({ purpose: z.string(), byQuarter: periodAmounts, total: z.string() })),
 });
 
-export const savingsReport = z.object({
+export const savingsReport = object({
   poolId: z.string(),
   year: z.string(),
   schemes: z.array(
-    z.object({
+    object({
       schemeId: z.string(),
       schemeName: z.string(),
-      planned: z.string(),
-      cashablePlanned: z.string(),
-      realisedByQuarter: quarterAmounts,
-      realised: z.string(),
-      unrealised: z.string(),
+      ...amounts('planned', 'cashablePlanned'),
+      realisedByQuarter: periodAmounts,
+      ...amounts('realised', 'unrealised'),
     }),
   ),
 });
 
-const amounts = (...names: string[]) => Object.fromEntries(names.map((key) => [key, z.string()]));
-
-export const yearEndStatementSchema = z.object({
+export const yearEndStatementSchema = object({
   poolId: z.string(),
   poolName: z.string(),
   year: z.string(),
   outturnDetermined: z.boolean(),
   contributions: z.array(
-    z.object({
+    object({
       partnerId: z.string(),
       name: z.string(),
-      byStream: z.array(z.object({ fundingStream: z.string(), amount: z.string() })),
+      byStream: z.array(object({ fundingStream: z.string(), amount: z.string() })),
       total: z.string(),
     }),
   ),
   expenditureByScheme: z.array(
-    z.object({
+    object({
       schemeId: z.string(),
       schemeName: z.string(),
       schemeType: z.string(),
-      ...amounts('budget', 'spent', 'variance'),
+      ...amounts('budget', 'spent', 'accrued', 'expenditure', 'variance'),
     }),
   ),
   expenditureBySchemeType: z.array(
-    z.object({ schemeType: z.string(), ...amounts('budget', 'spent', 'variance') }),
+    object({ schemeType: z.string(), ...amounts('budget', 'expenditure', 'variance') }),
   ),
   expenditureByStream: z.array(
-    z.object({ fundingStream: z.string(), ...amounts('contributions', 'spent', 'net') }),
+    object({
+      fundingStream: z.string(),
+      ...amounts('contributions', 'spent', 'accrued', 'expenditure', 'net'),
+    }),
   ),
-  net: z.object(amounts('contributions', 'spent', 'net')),
-  riskShare: z.object({
+  net: object(amounts('contributions', 'expenditure', 'net')),
+  riskShare: object({
     status: z.enum(['applied', 'projected']),
     basis: z.string(),
-    allocations: z.array(z.object({ partnerId: z.string(), amount: z.string() })),
+    allocations: z.array(object({ partnerId: z.string(), amount: z.string() })),
   }),
   carryForward: z.string(),
 });
 
-export const nhsEnglandExtractSchema = z.object({
+export const nhsEnglandExtractSchema = object({
   poolId: z.string(),
   hwbArea: z.string(),
   year: z.string(),
-  income: z.array(z.object({ fundingStream: z.string(), ...amounts('planned', 'received') })),
-  expenditure: z.array(z.object({ fundingStream: z.string(), ...amounts('planned', 'actual') })),
+  income: z.array(object({ fundingStream: z.string(), ...amounts('planned', 'received') })),
+  expenditure: z.array(object({ fundingStream: z.string(), ...amounts('planned', 'actual') })),
   lines: z.array(z.record(z.string(), z.string())),
 });
 

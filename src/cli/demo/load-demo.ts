@@ -1,28 +1,24 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Money } from '#money';
-import type { CommandInput, WriteOutcome } from '../../commands/write-face.ts';
 import { integrityFiles, type LedgerConfig } from '../../config.ts';
-import {
-  QUARTERS,
-  type Quarter,
-  quarterDates,
-  type UserRole,
-} from '../../events/catalogue/index.ts';
+import type { UserRole } from '../../events/catalogue/index.ts';
 import { referenceData as referenceDataSchema } from '../../events/catalogue/pool-events.ts';
 import { importPlan } from '../../import/plan-import.ts';
 import { readPlanCsv } from '../../import/plan-tables.ts';
 import { type Ledger, openLedger } from '../../main.ts';
+import { POOL, type Run } from './demo-kit.ts';
+import { recordYear } from './demo-year.ts';
 
 /**
- * A demonstration ledger on a fresh embedded store: the demo plan (Hertfordshire 2017-19), a
- * year of spend on every budget line (thousands of invoices), virements, a reversal, forecasts,
- * savings, and Q1 and Q2 of 2017-18 closed on their digests. Deterministic: the same ledger
- * every time, recorded on a clock that walks through the year. Returns a token for each role.
+ * A demonstration ledger on a fresh embedded store: the demo plan (Hertfordshire 2017-19, some
+ * lines phased), a year of spend on every budget line as its profile goes (thousands of
+ * invoices), partners' contributions called and paid (one late), commitments, credit notes, a
+ * recode, virements, a reversal, forecasts, savings, and Q1 and Q2 of 2017-18 closed on their
+ * digests. Deterministic: the same ledger every time, recorded on a clock that walks through the
+ * year. Returns a token for each role.
  */
 const root = join(import.meta.dirname, '../../..');
-const POOL = 'herts';
-const YEAR = '2017-18';
+
 const DEMO_USERS: { userId: string; name: string; role: UserRole }[] = [
   { userId: 'admin', name: 'Ada Admin', role: 'admin' },
   { userId: 'officer', name: 'Fiona Finance', role: 'finance-officer' },
@@ -92,12 +88,6 @@ export async function loadDemo(config: LedgerConfig): Promise<DemoLedger> {
   }
 }
 
-type Run = (
-  userId: string,
-  command: CommandInput,
-  options?: { at?: number; reason?: string },
-) => Promise<WriteOutcome>;
-
 let keys = 0;
 
 /** Runs a command as a demo user, on the demo's clock; a refusal stops the demo. */
@@ -134,172 +124,4 @@ async function registerUsers(run: Run): Promise<Record<string, string>> {
     tokens[user.userId] = issued.token.token;
   }
   return tokens;
-}
-
-/** Spend on every line month by month, with the CFO group's decisions between quarters. */
-async function recordYear(ledger: Ledger, run: Run): Promise<number> {
-  const planned = await ledger.readFace.report({ kind: 'balances', poolId: POOL, year: YEAR });
-  if (!planned.found) throw new Error(`the demo ledger has no ${YEAR} balances`);
-  const lines = planned.value.lines.filter((line) => Money.parse(line.currentBudget).isPositive());
-  let spendLines = 0;
-  const next = seededRandom(20_170_401);
-  for (const quarter of QUARTERS) {
-    const { first } = quarterDates(YEAR, quarter);
-    for (let month = 0; month < 3; month++) {
-      const monthStart = new Date(`${first}T00:00:00.000Z`);
-      monthStart.setUTCMonth(monthStart.getUTCMonth() + month);
-      for (const line of lines) {
-        // About a twelfth of the line's budget a month, in 15 to 25 invoices, a little over or under.
-        const invoices = 15 + Math.floor(next() * 11);
-        const monthly = Money.parse(line.currentBudget).toPence() / 12n;
-        for (let invoice = 0; invoice < invoices; invoice++) {
-          const share = BigInt(Math.floor((0.85 + next() * 0.35) * 1_000_000));
-          const pence = (monthly * share) / (BigInt(invoices) * 1_000_000n);
-          const day = 1 + Math.floor(next() * 28);
-          const spendDate = `${monthStart.toISOString().slice(0, 8)}${String(day).padStart(2, '0')}`;
-          spendLines += 1;
-          await run(
-            'officer',
-            {
-              type: 'RecordSpend',
-              poolId: POOL,
-              year: YEAR,
-              spendId: `${line.schemeId}-${line.fundingStream.replace(/[^A-Za-z]+/g, '')}-${quarter}-${month}-${invoice}`,
-              schemeId: line.schemeId,
-              fundingStream: line.fundingStream,
-              quarter,
-              spendDate,
-              amount: Money.fromPence(pence > 0n ? pence : 1n).toString(),
-              supplier: `Supplier ${1 + Math.floor(next() * 40)}`,
-              erpReference: `INV-${100_000 + spendLines}`,
-              description: `${line.schemeName}, ${spendDate.slice(0, 7)}`,
-              ...(line.fundingStream === 'iBCF'
-                ? { ibcfPurpose: IBCF_PURPOSE_CYCLE[invoice % 3] }
-                : {}),
-            },
-            { at: Date.parse(`${spendDate}T10:00:00.000Z`) },
-          );
-        }
-      }
-    }
-    await quarterDecisions(quarter, run);
-  }
-  return spendLines;
-}
-
-const IBCF_PURPOSE_CYCLE = [
-  'adult-social-care-needs',
-  'reducing-nhs-pressures',
-  'stabilising-provider-market',
-] as const;
-
-/** A small linear congruential generator: the same invoices on every run. */
-function seededRandom(seed: number): () => number {
-  let random = seed;
-  return () => {
-    random = (random * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return random / 2_147_483_648;
-  };
-}
-
-/** What the CFO group does at each quarter's end: forecasts, virements, savings, closes. */
-async function quarterDecisions(quarter: Quarter, run: Run): Promise<void> {
-  const at = Date.parse(`${quarterDates(YEAR, quarter).last}T16:00:00.000Z`);
-  const inYear = { poolId: POOL, year: YEAR };
-  await run(
-    'officer',
-    {
-      type: 'UpdateForecast',
-      ...inYear,
-      schemeId: '11',
-      fundingStream: 'Additional LA Contribution',
-      quarter,
-      forecastOutturn: '89250000.00',
-    },
-    { at },
-  );
-  if (quarter === 'Q1') await firstQuarterDecisions(run, at);
-  if (quarter === 'Q2') await secondQuarterDecisions(run, at);
-  if (quarter === 'Q1' || quarter === 'Q2') {
-    await run(
-      'officer',
-      { type: 'RequestQuarterClose', ...inYear, quarter },
-      { at: at + 3_600_000 },
-    );
-    await run('cfo', { type: 'ApproveQuarterClose', ...inYear, quarter }, { at: at + 3_600_000 });
-  }
-}
-
-async function firstQuarterDecisions(run: Run, at: number): Promise<void> {
-  const inYear = { poolId: POOL, year: YEAR };
-  await run(
-    'officer',
-    {
-      type: 'PlanSaving',
-      ...inYear,
-      savingId: 'falls-2017',
-      schemeId: '6',
-      amount: '800000.00',
-      cashable: true,
-      description: 'Falls liaison: 7% fewer admissions',
-    },
-    { at },
-  );
-  await run(
-    'officer',
-    {
-      type: 'ReverseSpend',
-      ...inYear,
-      reversalId: 'reversal-1',
-      spendId: '1-MinimumCCGContribution-Q1-0-0',
-      reason: 'invoice entered twice',
-    },
-    { at },
-  );
-  await run(
-    'officer',
-    {
-      type: 'RequestVirement',
-      ...inYear,
-      virementId: 'vir-2017-1',
-      fundingStream: 'Minimum CCG Contribution',
-      fromSchemeId: '14',
-      toSchemeId: '9',
-      amount: '150000.00',
-    },
-    { at, reason: 'reablement demand up' },
-  );
-  await run('cfo', { type: 'ApproveVirement', ...inYear, virementId: 'vir-2017-1' }, { at });
-}
-
-async function secondQuarterDecisions(run: Run, at: number): Promise<void> {
-  const inYear = { poolId: POOL, year: YEAR };
-  await run(
-    'officer',
-    {
-      type: 'RecordRealisedSaving',
-      ...inYear,
-      realisationId: 'falls-2017-q2',
-      schemeId: '6',
-      savingId: 'falls-2017',
-      quarter: 'Q2',
-      amount: '350000.00',
-      evidence: 'SUS admissions extract, September',
-    },
-    { at },
-  );
-  await run(
-    'officer',
-    {
-      type: 'RequestVirement',
-      ...inYear,
-      virementId: 'vir-2017-2',
-      fundingStream: 'iBCF',
-      fromSchemeId: '4',
-      toSchemeId: '3',
-      amount: '250000.00',
-    },
-    { at, reason: 'discharge to assess expansion' },
-  );
-  await run('cfo-deputy', { type: 'ApproveVirement', ...inYear, virementId: 'vir-2017-2' }, { at });
 }

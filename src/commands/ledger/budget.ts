@@ -9,17 +9,22 @@ import {
   checkFundingStream,
   checkLineExists,
   checkNewId,
+  classifyIfNew,
   isRefusal,
   parseAmount,
   pendingRequest,
-  postingQuarter,
+  postingPeriod,
 } from './ledger-checks.ts';
 import type { LedgerCommandOf } from './ledger-commands.ts';
 import { type LedgerState, lineKey, streamTotals } from './ledger-state.ts';
 
 /** Budget: allocating funds to scheme lines, releasing them, and virements between lines. */
 
-/** Rule 3: allocations never exceed contributions, so the unallocated balance never goes below zero. */
+/**
+ * Rule 4: allocations never exceed contributions, so the unallocated balance never goes below
+ * zero. An allocation is original (the plan's) until the first quarter closes and supplementary
+ * after, unless the command says which.
+ */
 export function allocateFunds(
   command: LedgerCommandOf<'AllocateFunds'>,
   state: LedgerState,
@@ -34,7 +39,7 @@ export function allocateFunds(
     ) ??
     checkScheme(command.pool, command.schemeId) ??
     checkFundingStream(command, command.fundingStream) ??
-    checkCapitalUse(command, command.schemeId, command.fundingStream) ??
+    checkCapitalUse(command, state, command.schemeId, command.fundingStream) ??
     checkGross(state, command.year, 'budget', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
   const totals = streamTotals(state, command.fundingStream);
@@ -49,10 +54,11 @@ export function allocateFunds(
       ),
     );
   }
-  const quarter = postingQuarter(state, command);
+  const quarter = postingPeriod(state, command);
   if (isRefusal(quarter)) return refuse(quarter);
   const { poolId, year, allocationId, schemeId, fundingStream } = command;
-  return accept({
+  const basis = command.basis ?? (state.closedQuarters === 0 ? 'original' : 'supplementary');
+  return accept(...classifyIfNew(command, state, schemeId, quarter), {
     type: 'FundsAllocated.v1',
     data: {
       poolId,
@@ -61,6 +67,7 @@ export function allocateFunds(
       schemeId,
       fundingStream,
       amount: amount.toString(),
+      basis,
       quarter,
     },
   });
@@ -80,7 +87,7 @@ export function releaseAllocation(
     checkLineExists(state, command, command.schemeId, command.fundingStream) ??
     checkUnspent(state, command.schemeId, command.fundingStream, amount, 'amount');
   if (problem !== undefined) return refuse(problem);
-  const quarter = postingQuarter(state, command);
+  const quarter = postingPeriod(state, command);
   if (isRefusal(quarter)) return refuse(quarter);
   const { poolId, year, releaseId, schemeId, fundingStream } = command;
   return accept({
@@ -89,7 +96,7 @@ export function releaseAllocation(
   });
 }
 
-/** Rule 4: a virement moves budget between two lines of the same stream and year, once approved. */
+/** Rule 5: a virement moves budget between two lines of the same stream and year, once approved. */
 export function requestVirement(
   command: LedgerCommandOf<'RequestVirement'>,
   state: LedgerState,
@@ -112,8 +119,10 @@ export function requestVirement(
     checkScheme(command.pool, command.fromSchemeId, 'fromSchemeId', true) ??
     checkLineExists(state, command, command.fromSchemeId, command.fundingStream) ??
     checkScheme(command.pool, command.toSchemeId, 'toSchemeId') ??
-    checkCapitalUse(command, command.toSchemeId, command.fundingStream, 'toSchemeId');
+    checkCapitalUse(command, state, command.toSchemeId, command.fundingStream, 'toSchemeId');
   if (problem !== undefined) return refuse(problem);
+  const quarter = postingPeriod(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
   const { poolId, year, virementId, fundingStream, fromSchemeId, toSchemeId } = command;
   return accept({
     type: 'VirementRequested.v1',
@@ -126,6 +135,7 @@ export function requestVirement(
       toSchemeId,
       amount: amount.toString(),
       requestedBy: command.actor.id,
+      quarter,
     },
   });
 }
@@ -142,9 +152,9 @@ export function approveVirement(
     checkUnspent(state, virement.fromSchemeId, virement.fundingStream, virement.amount, 'amount') ??
     checkGross(state, command.year, 'budget', virement.amount.plus(virement.amount), 'amount');
   if (problem !== undefined) return refuse(problem);
-  const quarter = postingQuarter(state, command);
+  const quarter = postingPeriod(state, command);
   if (isRefusal(quarter)) return refuse(quarter);
-  return accept({
+  return accept(...classifyIfNew(command, state, virement.toSchemeId, quarter), {
     type: 'VirementApproved.v1',
     data: {
       poolId: command.poolId,
@@ -168,6 +178,8 @@ export function rejectVirement(
   if (state.virements.get(command.virementId)?.status === 'rejected') return accept();
   const virement = pendingRequest(command, state.virements, 'virementId', command.virementId);
   if (isRefusal(virement)) return refuse(virement);
+  const quarter = postingPeriod(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
   return accept({
     type: 'VirementRejected.v1',
     data: {
@@ -175,6 +187,7 @@ export function rejectVirement(
       year: command.year,
       virementId: command.virementId,
       rejectedBy: command.actor.id,
+      quarter,
     },
   });
 }
@@ -187,11 +200,13 @@ function checkUnspent(
   field: string,
 ) {
   const line = state.lines.get(lineKey(schemeId, fundingStream));
-  const unspent = line === undefined ? undefined : line.budget.minus(line.spent);
+  // Budget = spent + committed + remaining: only what is neither spent nor committed can move.
+  const unspent =
+    line === undefined ? undefined : line.budget.minus(line.spent).minus(line.committed);
   if (unspent !== undefined && !amount.greaterThan(unspent)) return undefined;
   return refusal(
     'insufficient-line-budget',
-    `${field} ${amount.toString()} is more than the ${unspent?.toString() ?? '0.00'} unspent on scheme "${schemeId}" ${fundingStream}`,
+    `${field} ${amount.toString()} is more than the ${unspent?.toString() ?? '0.00'} neither spent nor committed on scheme "${schemeId}" ${fundingStream}`,
     field,
     amount.toString(),
   );

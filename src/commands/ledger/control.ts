@@ -7,7 +7,7 @@ import { checkApprover, referenceDataOf } from './ledger-checks.ts';
 import type { LedgerCommand, LedgerCommandOf } from './ledger-commands.ts';
 import { type LedgerState, openQuarter } from './ledger-state.ts';
 
-/** Control: closing quarters (rule 9), the year-end outturn and the risk share (rule 10). */
+/** Control: closing quarters (rule 9), the year-end outturn, the risk share and the year close (rule 10). */
 
 /**
  * Rule 9: quarters close in order, on a position computed at the ledger's and the pool's
@@ -85,70 +85,92 @@ export function approveQuarterClose(
   });
 }
 
-/** The outturn per funding stream: spent (net of reversals and adjustments) against contributions. */
+/**
+ * The outturn, once all four quarters are closed: each line's actual (spend net of credits and
+ * corrections) plus its accruals, and per funding stream against its contributions.
+ */
 export function determineYearEndOutturn(
   command: LedgerCommandOf<'DetermineYearEndOutturn'>,
   state: LedgerState,
 ): Decision<LedgerEvent> {
-  if (openQuarter(state) !== undefined) {
-    return refuse(
-      refusal(
-        'year-end-not-ready',
-        `close all four quarters of ${command.year} first (${state.closedQuarters} closed)`,
-        'year',
-        command.year,
-      ),
-    );
-  }
-  if (state.outturnNet !== undefined) {
-    return refuse(
-      refusal(
-        'outturn-already-determined',
-        `the ${command.year} outturn has already been determined`,
-        'year',
-        command.year,
-      ),
-    );
-  }
-  if (command.actor.role !== 'cfo') {
-    return refuse(
-      refusal(
-        'approver-role-required',
-        'only the CFO group determines the year-end outturn',
-        'actor',
-        command.actor.id,
-      ),
-    );
-  }
+  const problem = checkOutturnReady(command, state);
+  if (problem !== undefined) return refuse(problem);
+  const byLine = [...state.lines.entries()].map(([key, line]) => {
+    const [schemeId = '', fundingStream = ''] = key.split('\u0000');
+    return { schemeId, fundingStream, spent: line.spent, accrued: line.accrued };
+  });
   const byStream = referenceDataOf(command)
     .fundingStreams.map(({ name }) => {
-      const contributions = state.streams.get(name)?.contributions ?? Money.zero;
-      const spent = Money.sum(
-        [...state.lines.entries()]
-          .filter(([key]) => key.endsWith(`\u0000${name}`))
-          .map(([, line]) => line.spent),
-      );
-      return { fundingStream: name, contributions, spent, net: spent.minus(contributions) };
+      const ofStream = byLine.filter((line) => line.fundingStream === name);
+      return {
+        fundingStream: name,
+        ...outturnFigures(
+          state.streams.get(name)?.contributions ?? Money.zero,
+          Money.sum(ofStream.map((line) => line.spent)),
+          Money.sum(ofStream.map((line) => line.accrued)),
+        ),
+      };
     })
-    .filter((stream) => !stream.contributions.isZero() || !stream.spent.isZero());
-  const contributions = Money.sum(byStream.map((stream) => stream.contributions));
-  const spent = Money.sum(byStream.map((stream) => stream.spent));
+    .filter((stream) =>
+      [stream.contributions, stream.spent, stream.accrued].some((figure) => figure !== '0.00'),
+    );
+  const total = outturnFigures(
+    Money.sum(byStream.map((stream) => Money.parse(stream.contributions))),
+    Money.sum(byStream.map((stream) => Money.parse(stream.spent))),
+    Money.sum(byStream.map((stream) => Money.parse(stream.accrued))),
+  );
   return accept({
     type: 'YearEndOutturnDetermined.v1',
     data: {
       poolId: command.poolId,
       year: command.year,
-      contributions: contributions.toString(),
-      spent: spent.toString(),
-      net: spent.minus(contributions).toString(),
-      byStream: byStream.map((stream) => ({
-        fundingStream: stream.fundingStream,
-        contributions: stream.contributions.toString(),
-        spent: stream.spent.toString(),
-        net: stream.net.toString(),
+      ...total,
+      byStream,
+      byLine: byLine.map((line) => ({
+        schemeId: line.schemeId,
+        fundingStream: line.fundingStream,
+        spent: line.spent.toString(),
+        accrued: line.accrued.toString(),
+        outturn: line.spent.plus(line.accrued).toString(),
       })),
     },
   });
+}
+
+function outturnFigures(contributions: Money, spent: Money, accrued: Money) {
+  const expenditure = spent.plus(accrued);
+  return {
+    contributions: contributions.toString(),
+    spent: spent.toString(),
+    accrued: accrued.toString(),
+    expenditure: expenditure.toString(),
+    net: expenditure.minus(contributions).toString(),
+  };
+}
+
+function checkOutturnReady(command: LedgerCommand, state: LedgerState) {
+  if (openQuarter(state) !== undefined) {
+    return refusal(
+      'year-end-not-ready',
+      `close all four quarters of ${command.year} first (${state.closedQuarters} closed)`,
+      'year',
+      command.year,
+    );
+  }
+  if (state.outturnNet !== undefined) {
+    return refusal(
+      'outturn-already-determined',
+      `the ${command.year} outturn has already been determined`,
+      'year',
+      command.year,
+    );
+  }
+  return checkApproverRole(command, 'determines the year-end outturn');
+}
+
+function checkApproverRole(command: LedgerCommand, what: string) {
+  if (command.actor.role === 'cfo') return undefined;
+  return refusal('approver-role-required', `only the CFO group ${what}`, 'actor', command.actor.id);
 }
 
 /** Rule 10: the whole over- or underspend goes to partners under the terms, to the penny. */
@@ -177,16 +199,8 @@ export function applyRiskShare(
       ),
     );
   }
-  if (command.actor.role !== 'cfo') {
-    return refuse(
-      refusal(
-        'approver-role-required',
-        'only the CFO group applies the risk share',
-        'actor',
-        command.actor.id,
-      ),
-    );
-  }
+  const notApprover = checkApproverRole(command, 'applies the risk share');
+  if (notApprover !== undefined) return refuse(notApprover);
   const shares = riskShares(command, state, net);
   const allocated = Money.sum(shares.values());
   // Paired with the apportionment's own guarantee: a risk share that does not sum to the net
@@ -221,10 +235,12 @@ function riskShares(command: LedgerCommand, state: LedgerState, net: Money): Map
   const schemeNets = new Map<string, Money>();
   for (const [key, line] of state.lines) {
     const [schemeId = '', fundingStream = ''] = key.split('\u0000');
-    streamNets.set(fundingStream, (streamNets.get(fundingStream) ?? Money.zero).plus(line.spent));
+    // The outturn is actual plus accruals (rule 10).
+    const outturn = line.spent.plus(line.accrued);
+    streamNets.set(fundingStream, (streamNets.get(fundingStream) ?? Money.zero).plus(outturn));
     schemeNets.set(
       schemeId,
-      (schemeNets.get(schemeId) ?? Money.zero).plus(line.spent.minus(line.budget)),
+      (schemeNets.get(schemeId) ?? Money.zero).plus(outturn.minus(line.budget)),
     );
   }
   for (const [fundingStream, totals] of state.streams) {
@@ -258,7 +274,9 @@ function checkNextQuarter(
 }
 
 function checkPositionCurrent(
-  command: LedgerCommandOf<'RequestQuarterClose' | 'ApproveQuarterClose'>,
+  command: LedgerCommandOf<
+    'RequestQuarterClose' | 'ApproveQuarterClose' | 'RequestYearClose' | 'ApproveYearClose'
+  >,
   state: LedgerState,
 ) {
   if (command.ledgerVersion === state.version && command.poolVersion === command.pool.version)
@@ -268,5 +286,88 @@ function checkPositionCurrent(
     `the position was computed at ledger version ${command.ledgerVersion} and pool version ${command.poolVersion}, but the ledger is at ${state.version} and the pool at ${command.pool.version}: compute it again`,
     'ledgerVersion',
     String(command.ledgerVersion),
+  );
+}
+
+/**
+ * Rule 10: the CFO group closes the year on the digest of its year-end statement, once Q4 is
+ * closed, the outturn determined and the risk share applied; one requests, another approves.
+ * Asking again with another digest replaces a pending request.
+ */
+export function requestYearClose(
+  command: LedgerCommandOf<'RequestYearClose'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const problem = checkYearCloseReady(command, state) ?? checkPositionCurrent(command, state);
+  if (problem !== undefined) return refuse(problem);
+  if (state.yearCloseRequest?.reportDigest === command.reportDigest) return accept();
+  const { poolId, year, reportDigest, ledgerVersion, poolVersion } = command;
+  return accept({
+    type: 'YearCloseRequested.v1',
+    data: { poolId, year, reportDigest, ledgerVersion, poolVersion, requestedBy: command.actor.id },
+  });
+}
+
+export function approveYearClose(
+  command: LedgerCommandOf<'ApproveYearClose'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const notReady = checkYearCloseReady(command, state);
+  if (notReady !== undefined) return refuse(notReady);
+  const request = state.yearCloseRequest;
+  if (request === undefined) {
+    return refuse(
+      refusal(
+        'year-close-not-requested',
+        `nobody has requested closing ${command.year}`,
+        'year',
+        command.year,
+      ),
+    );
+  }
+  const problem =
+    checkApprover(command, request.requestedBy, `closing ${command.year}`) ??
+    checkPositionCurrent(command, state);
+  if (problem !== undefined) return refuse(problem);
+  if (request.reportDigest !== command.reportDigest) {
+    return refuse(
+      refusal(
+        'year-statement-changed-since-request',
+        `the ${command.year} year-end statement has changed since the close was requested: request it again`,
+        'reportDigest',
+        command.reportDigest,
+      ),
+    );
+  }
+  const { poolId, year, reportDigest, ledgerVersion, poolVersion } = command;
+  return accept({
+    type: 'YearClosed.v1',
+    data: {
+      poolId,
+      year,
+      reportDigest,
+      ledgerVersion,
+      poolVersion,
+      requestedBy: request.requestedBy,
+      approvedBy: command.actor.id,
+    },
+  });
+}
+
+function checkYearCloseReady(command: LedgerCommand, state: LedgerState) {
+  const missing =
+    openQuarter(state) !== undefined
+      ? `close ${openQuarter(state)} first`
+      : state.outturnNet === undefined
+        ? 'determine the outturn first'
+        : !state.riskShareApplied
+          ? 'apply the risk share first'
+          : undefined;
+  if (missing === undefined) return undefined;
+  return refusal(
+    'year-close-not-ready',
+    `${command.year} cannot close yet: ${missing}`,
+    'year',
+    command.year,
   );
 }

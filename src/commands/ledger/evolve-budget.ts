@@ -1,7 +1,7 @@
 import { Money } from '#money';
 import type { LedgerEventIn } from '../../events/catalogue/index.ts';
 import { addGross } from './gross-totals.ts';
-import { type LedgerState, lineKey, setStatus, streamTotals } from './ledger-state.ts';
+import { type LedgerState, lineKey, lineOf, setStatus, streamTotals } from './ledger-state.ts';
 
 /** Folds budget: allocations and releases (from the stream's unallocated), virements between lines. */
 export function evolveBudget(state: LedgerState, event: LedgerEventIn<'budget'>): void {
@@ -59,9 +59,8 @@ function moveBudget(
   amount: Money,
   fromUnallocated: boolean,
 ): void {
-  const key = lineKey(schemeId, fundingStream);
-  const line = state.lines.get(key) ?? { budget: Money.zero, spent: Money.zero };
-  state.lines.set(key, { ...line, budget: line.budget.plus(amount) });
+  const line = lineOf(state, schemeId, fundingStream);
+  state.lines.set(lineKey(schemeId, fundingStream), { ...line, budget: line.budget.plus(amount) });
   if (fromUnallocated) {
     addGross(state, 'budget', amount);
     const totals = streamTotals(state, fundingStream);

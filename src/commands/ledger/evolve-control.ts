@@ -2,7 +2,7 @@ import { Money } from '#money';
 import type { LedgerEventIn } from '../../events/catalogue/index.ts';
 import type { LedgerState } from './ledger-state.ts';
 
-/** Folds control: quarter closes, the year-end outturn, the risk share. */
+/** Folds control: quarter closes, the year-end outturn, the risk share, the year close. */
 export function evolveControl(state: LedgerState, event: LedgerEventIn<'control'>): void {
   switch (event.type) {
     case 'QuarterCloseRequested.v1':
@@ -21,6 +21,16 @@ export function evolveControl(state: LedgerState, event: LedgerEventIn<'control'
       return;
     case 'RiskShareApplied.v1':
       state.riskShareApplied = true;
+      return;
+    case 'YearCloseRequested.v1':
+      state.yearCloseRequest = {
+        reportDigest: event.data.reportDigest,
+        requestedBy: event.data.requestedBy,
+      };
+      return;
+    case 'YearClosed.v1':
+      state.yearClosed = true;
+      state.yearCloseRequest = undefined;
       return;
   }
 }

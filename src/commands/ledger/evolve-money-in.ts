@@ -3,7 +3,7 @@ import type { LedgerEventIn } from '../../events/catalogue/index.ts';
 import { addGross } from './gross-totals.ts';
 import { contributionKey, type LedgerState, setStatus, streamTotals } from './ledger-state.ts';
 
-/** Folds money in: planned contributions and their variations, receipts, grants. */
+/** Folds money in: planned contributions and their variations, dues, receipts, grants. */
 export function evolveMoneyIn(state: LedgerState, event: LedgerEventIn<'moneyIn'>): void {
   switch (event.type) {
     case 'ContributionPlanned.v1':
@@ -25,6 +25,14 @@ export function evolveMoneyIn(state: LedgerState, event: LedgerEventIn<'moneyIn'
     case 'ContributionVariationRejected.v1':
       setStatus(state.variations, event.data.variationId, 'rejected');
       return;
+    case 'ContributionDue.v1': {
+      state.usedIds.add(`due:${event.data.dueId}`);
+      const amount = Money.parse(event.data.amount);
+      addGross(state, 'due', amount);
+      const key = contributionKey(event.data.partnerId, event.data.fundingStream);
+      state.dues.set(key, (state.dues.get(key) ?? Money.zero).plus(amount));
+      return;
+    }
     case 'ContributionReceived.v1':
       state.usedIds.add(`receipt:${event.data.receiptId}`);
       addGross(state, 'received', Money.parse(event.data.amount));

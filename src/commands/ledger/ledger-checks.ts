@@ -2,15 +2,21 @@ import type { z } from 'zod';
 import { Money } from '#money';
 import {
   IBCF_PURPOSES,
+  type LedgerEvent,
+  type Period,
+  periodBefore,
   type Quarter,
   quarterDates,
+  quarterOfDate,
   type ReferenceData,
+  type SchemeColumns,
+  yearDates,
 } from '../../events/catalogue/index.ts';
 import type { DomainError } from '../decider.ts';
 import type { PoolState } from '../pool/pool-state.ts';
 import { refusal } from '../refusals.ts';
 import type { LedgerCommand } from './ledger-commands.ts';
-import { isClosed, type LedgerState, lineKey, openQuarter } from './ledger-state.ts';
+import { isClosed, type LedgerState, lineKey, openPeriod } from './ledger-state.ts';
 
 /**
  * The checks the ledger's commands share. Each returns the refusal, or undefined when the check
@@ -104,15 +110,16 @@ export function checkLineExists(
   );
 }
 
-/** Capital funding (DFG) goes only to schemes of a capital scheme type (rule 5). */
+/** Capital funding (DFG) goes only to schemes of a capital scheme type (rule 6). */
 export function checkCapitalUse(
   command: LedgerCommand,
+  state: LedgerState,
   schemeId: string,
   fundingStream: string,
   field = 'schemeId',
 ): DomainError | undefined {
   if (fundingCategoryOf(command, fundingStream) !== 'capital') return undefined;
-  const schemeType = command.pool.schemes.get(schemeId)?.schemeType;
+  const schemeType = schemeColumnsFor(command, state, schemeId)?.schemeType;
   const capital =
     referenceDataOf(command).schemeTypes.find((type) => type.name === schemeType)?.capital === true;
   if (capital) return undefined;
@@ -122,6 +129,38 @@ export function checkCapitalUse(
     field,
     schemeId,
   );
+}
+
+/** The scheme's classification for the year: the year's own, or the pool's as it stands. */
+export function schemeColumnsFor(
+  command: LedgerCommand,
+  state: LedgerState,
+  schemeId: string,
+): SchemeColumns | undefined {
+  const classified = state.classifications.get(schemeId);
+  if (classified !== undefined) return classified;
+  const scheme = command.pool.schemes.get(schemeId);
+  if (scheme === undefined) return undefined;
+  const { withdrawn: _withdrawn, ...columns } = scheme;
+  return columns;
+}
+
+/**
+ * The year's classification of a scheme the year has not touched yet: the pool's columns as they
+ * stand, copied into the year before the first posting on it, so that amending the pool's scheme
+ * later never relabels this year's reports (docs/decisions/0008).
+ */
+export function classifyIfNew(
+  command: LedgerCommand,
+  state: LedgerState,
+  schemeId: string,
+  quarter: Period,
+): LedgerEvent[] {
+  if (state.classifications.has(schemeId)) return [];
+  const columns = schemeColumnsFor(command, state, schemeId);
+  if (columns === undefined) return [];
+  const { poolId, year } = command;
+  return [{ type: 'SchemeClassified.v1', data: { poolId, year, schemeId, ...columns, quarter } }];
 }
 
 /** iBCF spend names one of the three purposes; other spend names none (rule 5). */
@@ -158,7 +197,7 @@ export function checkIbcfPurpose(
   return undefined;
 }
 
-/** Postings go into open quarters only (rule 8). */
+/** A quarter named by a command (a forecast's) must still be open (rule 9). */
 export function checkQuarterOpen(
   state: LedgerState,
   command: LedgerCommand,
@@ -166,7 +205,7 @@ export function checkQuarterOpen(
   field = 'quarter',
 ): DomainError | undefined {
   if (!isClosed(state, quarter)) return undefined;
-  const open = openQuarter(state);
+  const open = openPeriod(state);
   const advice =
     open === undefined
       ? 'the year is closed'
@@ -179,12 +218,75 @@ export function checkQuarterOpen(
   );
 }
 
-/** The quarter new budget postings go into now, or the refusal once the year is closed. */
-export function postingQuarter(state: LedgerState, command: LedgerCommand): Quarter | DomainError {
-  return (
-    openQuarter(state) ??
-    refusal('year-closed', `all four quarters of ${command.year} are closed`, 'year', command.year)
-  );
+/**
+ * The period undated postings go into now (the first open quarter, then YE), or why nothing can
+ * be posted to the year: its outturn is determined, or it is closed (rule 10).
+ */
+export function postingPeriod(state: LedgerState, command: LedgerCommand): Period | DomainError {
+  const { year } = command;
+  const open = openPeriod(state);
+  if (open === undefined) {
+    return refusal(
+      'year-closed',
+      `${year} is closed: post the correction in the next year, naming ${year}`,
+      'year',
+      year,
+    );
+  }
+  if (state.outturnNet !== undefined) {
+    return refusal(
+      'outturn-determined',
+      `the ${year} outturn has been determined, so nothing more is posted to ${year}; once it is closed, correct it in the next year`,
+      'year',
+      year,
+    );
+  }
+  return open;
+}
+
+/** Where a posting counts: its period, and the closed quarter it belongs to when it came late. */
+export interface Posting {
+  readonly quarter: Period;
+  readonly priorPeriodOf?: Quarter;
+}
+
+/**
+ * Rule 3: dated money counts in the quarter of its business date; a date outside the year is
+ * refused; a date in a closed quarter makes it a prior-period adjustment, counting in the open
+ * period and naming the closed quarter (rule 9).
+ */
+export function datedPosting(
+  state: LedgerState,
+  command: LedgerCommand,
+  date: string,
+  field: string,
+): Posting | DomainError {
+  const businessQuarter = quarterOfDate(command.year, date);
+  if (businessQuarter === undefined) {
+    const { first, last } = yearDates(command.year);
+    return refusal(
+      'date-outside-year',
+      `${date} is not in ${command.year} (${first} to ${last})`,
+      field,
+      date,
+    );
+  }
+  const open = postingPeriod(state, command);
+  if (isRefusal(open)) return open;
+  return postingAfter(businessQuarter, open);
+}
+
+/** A posting belonging to `original`, made while `open` is the open period. */
+export function postingAfter(original: Period, open: Period): Posting {
+  if (!periodBefore(original, open)) return { quarter: original };
+  return { quarter: open, priorPeriodOf: original as Quarter };
+}
+
+/** The posting's fields as an event carries them. */
+export function postingFields(posting: Posting): Posting {
+  return posting.priorPeriodOf === undefined
+    ? { quarter: posting.quarter }
+    : { quarter: posting.quarter, priorPeriodOf: posting.priorPeriodOf };
 }
 
 export function checkDateInQuarter(

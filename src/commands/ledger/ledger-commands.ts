@@ -1,4 +1,4 @@
-import type { Quarter } from '../../events/catalogue/index.ts';
+import type { AllocationBasis, Quarter, SchemeColumns } from '../../events/catalogue/index.ts';
 import type { PoolState } from '../pool/pool-state.ts';
 import type { Actor } from '../refusals.ts';
 
@@ -24,6 +24,17 @@ export type LedgerCommand =
     >
   | Command<'ApproveContributionVariation', { variationId: string }>
   | Command<'RejectContributionVariation', { variationId: string }>
+  | Command<
+      'RecordContributionDue',
+      {
+        dueId: string;
+        partnerId: string;
+        fundingStream: string;
+        amount: string;
+        dueOn: string;
+        reference: string;
+      }
+    >
   | Command<
       'RecordContributionReceived',
       {
@@ -57,7 +68,14 @@ export type LedgerCommand =
     >
   | Command<
       'AllocateFunds',
-      { allocationId: string; schemeId: string; fundingStream: string; amount: string }
+      {
+        allocationId: string;
+        schemeId: string;
+        fundingStream: string;
+        amount: string;
+        /** Original until the first quarter closes, supplementary after, unless given. */
+        basis?: AllocationBasis | undefined;
+      }
     >
   | Command<
       'ReleaseAllocation',
@@ -75,22 +93,97 @@ export type LedgerCommand =
     >
   | Command<'ApproveVirement', { virementId: string }>
   | Command<'RejectVirement', { virementId: string }>
+  | Command<'ClassifyScheme', { schemeId: string; columns: SchemeColumns }>
+  | Command<
+      'PhaseBudget',
+      { schemeId: string; fundingStream: string; profile: Record<Quarter, string> }
+    >
+  | Command<
+      'SetRagThresholds',
+      {
+        thresholds: {
+          amberAbovePercent: string;
+          redAbovePercent: string;
+          amberBelowPercent: string;
+          redBelowPercent: string;
+        };
+      }
+    >
   | Command<
       'RecordSpend',
       {
         spendId: string;
         schemeId: string;
         fundingStream: string;
-        quarter: Quarter;
+        /** The invoice date decides the quarter; a quarter given must agree with it. */
+        quarter?: Quarter | undefined;
         spendDate: string;
         amount: string;
         supplier: string;
         erpReference: string;
         description: string;
         ibcfPurpose?: string | undefined;
+        commitmentId?: string | undefined;
+      }
+    >
+  | Command<
+      'RecordCreditNote',
+      {
+        creditId: string;
+        /** Taken from the invoice it credits when not given. */
+        schemeId?: string | undefined;
+        fundingStream?: string | undefined;
+        creditDate: string;
+        amount: string;
+        supplier: string;
+        reference: string;
+        description: string;
+        creditsSpendId?: string | undefined;
+        refundsPriorYear?: string | undefined;
+        ibcfPurpose?: string | undefined;
       }
     >
   | Command<'ReverseSpend', { reversalId: string; spendId: string; reason: string }>
+  | Command<
+      'RecodeSpend',
+      {
+        recodeId: string;
+        spendId: string;
+        toSchemeId: string;
+        toFundingStream: string;
+        /** All that is left of the invoice on its line when not given. */
+        amount?: string | undefined;
+        reason: string;
+        ibcfPurpose?: string | undefined;
+      }
+    >
+  | Command<
+      'RaiseCommitment',
+      {
+        commitmentId: string;
+        schemeId: string;
+        fundingStream: string;
+        raisedOn: string;
+        amount: string;
+        supplier: string;
+        reference: string;
+        description: string;
+      }
+    >
+  | Command<
+      'ReleaseCommitment',
+      { commitmentId: string; amount?: string | undefined; reason: string }
+    >
+  | Command<
+      'PostAccrual',
+      {
+        accrualId: string;
+        schemeId: string;
+        fundingStream: string;
+        amount: string;
+        description: string;
+      }
+    >
   | Command<
       'UpdateForecast',
       { schemeId: string; fundingStream: string; quarter: Quarter; forecastOutturn: string }
@@ -105,7 +198,7 @@ export type LedgerCommand =
         realisationId: string;
         schemeId: string;
         savingId?: string | undefined;
-        quarter: Quarter;
+        realisedOn: string;
         amount: string;
         evidence: string;
       }
@@ -130,8 +223,30 @@ export type LedgerCommand =
         ibcfPurpose?: string | undefined;
       }
     >
+  | Command<
+      'PostPriorYearAdjustment',
+      {
+        adjustmentId: string;
+        correctsYear: string;
+        schemeId: string;
+        fundingStream: string;
+        amount: string;
+        description: string;
+        ibcfPurpose?: string | undefined;
+        /** Whether the year it corrects is closed: the router reads that year's ledger. */
+        correctedYearClosed: boolean;
+      }
+    >
   | Command<'DetermineYearEndOutturn', Record<never, never>>
-  | Command<'ApplyRiskShare', Record<never, never>>;
+  | Command<'ApplyRiskShare', Record<never, never>>
+  | Command<
+      'RequestYearClose',
+      { reportDigest: string; ledgerVersion: number; poolVersion: number }
+    >
+  | Command<
+      'ApproveYearClose',
+      { reportDigest: string; ledgerVersion: number; poolVersion: number }
+    >;
 
 export type LedgerCommandOf<Type extends LedgerCommand['type']> = Extract<
   LedgerCommand,

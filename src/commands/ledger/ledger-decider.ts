@@ -1,5 +1,7 @@
 import type { LedgerEvent } from '../../events/catalogue/index.ts';
 import { type Decider, type Decision, refuse } from '../decider.ts';
+import { refusal } from '../refusals.ts';
+import { postAccrual, postPriorPeriodAdjustment, postPriorYearAdjustment } from './adjustments.ts';
 import {
   allocateFunds,
   approveVirement,
@@ -7,12 +9,16 @@ import {
   releaseAllocation,
   requestVirement,
 } from './budget.ts';
+import { raiseCommitment, releaseCommitment } from './commitments.ts';
 import {
   applyRiskShare,
   approveQuarterClose,
+  approveYearClose,
   determineYearEndOutturn,
   requestQuarterClose,
+  requestYearClose,
 } from './control.ts';
+import { planSaving, recordRealisedSaving, updateForecast } from './forecasts-and-savings.ts';
 import { checkLedgerContext } from './ledger-checks.ts';
 import type { LedgerCommand } from './ledger-commands.ts';
 import { evolveLedger } from './ledger-evolve.ts';
@@ -20,20 +26,15 @@ import { initialLedgerState, type LedgerState } from './ledger-state.ts';
 import {
   approveContributionVariation,
   planContribution,
+  recordContributionDue,
   recordContributionReceived,
   recordGrantAward,
   recordGrantInstalment,
   rejectContributionVariation,
   requestContributionVariation,
 } from './money-in.ts';
-import {
-  planSaving,
-  postPriorPeriodAdjustment,
-  recordRealisedSaving,
-  recordSpend,
-  reverseSpend,
-  updateForecast,
-} from './money-out.ts';
+import { recodeSpend, recordCreditNote, recordSpend, reverseSpend } from './money-out.ts';
+import { classifyScheme, phaseBudget, setRagThresholds } from './plan.ts';
 
 /**
  * The ledger of one pool for one financial year (`ledger-{poolId}-{year}`): all its money and
@@ -45,51 +46,58 @@ export const ledgerDecider: Decider<LedgerCommand, LedgerState, LedgerEvent> = {
   decide(command, state): Decision<LedgerEvent> {
     const context = checkLedgerContext(command);
     if (context !== undefined) return refuse(context);
-    switch (command.type) {
-      case 'PlanContribution':
-        return planContribution(command, state);
-      case 'RequestContributionVariation':
-        return requestContributionVariation(command, state);
-      case 'ApproveContributionVariation':
-        return approveContributionVariation(command, state);
-      case 'RejectContributionVariation':
-        return rejectContributionVariation(command, state);
-      case 'RecordContributionReceived':
-        return recordContributionReceived(command, state);
-      case 'RecordGrantAward':
-        return recordGrantAward(command, state);
-      case 'RecordGrantInstalment':
-        return recordGrantInstalment(command, state);
-      case 'AllocateFunds':
-        return allocateFunds(command, state);
-      case 'ReleaseAllocation':
-        return releaseAllocation(command, state);
-      case 'RequestVirement':
-        return requestVirement(command, state);
-      case 'ApproveVirement':
-        return approveVirement(command, state);
-      case 'RejectVirement':
-        return rejectVirement(command, state);
-      case 'RecordSpend':
-        return recordSpend(command, state);
-      case 'ReverseSpend':
-        return reverseSpend(command, state);
-      case 'UpdateForecast':
-        return updateForecast(command, state);
-      case 'PlanSaving':
-        return planSaving(command, state);
-      case 'RecordRealisedSaving':
-        return recordRealisedSaving(command, state);
-      case 'RequestQuarterClose':
-        return requestQuarterClose(command, state);
-      case 'ApproveQuarterClose':
-        return approveQuarterClose(command, state);
-      case 'PostPriorPeriodAdjustment':
-        return postPriorPeriodAdjustment(command, state);
-      case 'DetermineYearEndOutturn':
-        return determineYearEndOutturn(command, state);
-      case 'ApplyRiskShare':
-        return applyRiskShare(command, state);
+    if (state.yearClosed) {
+      return refuse(
+        refusal(
+          'year-closed',
+          `${command.year} is closed: nothing changes it; post a correction in the next year, naming ${command.year}`,
+          'year',
+          command.year,
+        ),
+      );
     }
+    return HANDLERS[command.type](command as never, state);
   },
+};
+
+type Handler<Type extends LedgerCommand['type']> = (
+  command: Extract<LedgerCommand, { type: Type }>,
+  state: LedgerState,
+) => Decision<LedgerEvent>;
+
+const HANDLERS: { readonly [Type in LedgerCommand['type']]: Handler<Type> } = {
+  PlanContribution: planContribution,
+  RequestContributionVariation: requestContributionVariation,
+  ApproveContributionVariation: approveContributionVariation,
+  RejectContributionVariation: rejectContributionVariation,
+  RecordContributionDue: recordContributionDue,
+  RecordContributionReceived: recordContributionReceived,
+  RecordGrantAward: recordGrantAward,
+  RecordGrantInstalment: recordGrantInstalment,
+  AllocateFunds: allocateFunds,
+  ReleaseAllocation: releaseAllocation,
+  RequestVirement: requestVirement,
+  ApproveVirement: approveVirement,
+  RejectVirement: rejectVirement,
+  ClassifyScheme: classifyScheme,
+  PhaseBudget: phaseBudget,
+  SetRagThresholds: setRagThresholds,
+  RecordSpend: recordSpend,
+  RecordCreditNote: recordCreditNote,
+  ReverseSpend: reverseSpend,
+  RecodeSpend: recodeSpend,
+  RaiseCommitment: raiseCommitment,
+  ReleaseCommitment: releaseCommitment,
+  PostAccrual: postAccrual,
+  UpdateForecast: updateForecast,
+  PlanSaving: planSaving,
+  RecordRealisedSaving: recordRealisedSaving,
+  PostPriorPeriodAdjustment: postPriorPeriodAdjustment,
+  PostPriorYearAdjustment: postPriorYearAdjustment,
+  RequestQuarterClose: requestQuarterClose,
+  ApproveQuarterClose: approveQuarterClose,
+  DetermineYearEndOutturn: determineYearEndOutturn,
+  ApplyRiskShare: applyRiskShare,
+  RequestYearClose: requestYearClose,
+  ApproveYearClose: approveYearClose,
 };

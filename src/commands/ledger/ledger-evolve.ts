@@ -7,6 +7,7 @@ import { evolveBudget } from './evolve-budget.ts';
 import { evolveControl } from './evolve-control.ts';
 import { evolveMoneyIn } from './evolve-money-in.ts';
 import { evolveMoneyOut } from './evolve-money-out.ts';
+import { evolvePlan } from './evolve-plan.ts';
 import type { LedgerState } from './ledger-state.ts';
 
 /** Folds one event into the state, by its group: each group's fold lives in its own file. */
@@ -18,6 +19,9 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       break;
     case 'budget':
       evolveBudget(state, event as LedgerEventIn<'budget'>);
+      break;
+    case 'plan':
+      evolvePlan(state, event as LedgerEventIn<'plan'>);
       break;
     case 'moneyOut':
       evolveMoneyOut(state, event as LedgerEventIn<'moneyOut'>);

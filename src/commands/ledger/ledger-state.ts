@@ -1,10 +1,16 @@
 import { Money } from '#money';
-import { QUARTERS, type Quarter } from '../../events/catalogue/index.ts';
+import {
+  type Period,
+  QUARTERS,
+  type Quarter,
+  type SchemeColumns,
+} from '../../events/catalogue/index.ts';
 
 /**
  * What the ledger of one pool and year must know to decide: the money per funding stream and
- * scheme line, the spends that may still be reversed, the requests awaiting approval, and how
- * far the year has been closed. Folded from the ledger stream only; the pool's facts (partners,
+ * scheme line, the spends that may still be credited, reversed or recoded, the commitments still
+ * open, the requests awaiting approval, the year's classification of its schemes, and how far
+ * the year has been closed. Folded from the ledger stream only; the pool's facts (partners,
  * schemes, reference lists) arrive with each command.
  */
 export interface LedgerState {
@@ -12,11 +18,14 @@ export interface LedgerState {
   version: number;
   /** Planned plus approved variations, per partner and funding stream. */
   contributions: Map<string, Money>;
+  /** Amounts due from each partner, per partner and funding stream. */
+  dues: Map<string, Money>;
   /** Per funding stream: contributions (planned and varied) and what is allocated to lines. */
   streams: Map<string, { contributions: Money; allocated: Money }>;
-  /** Per scheme line (scheme x stream): current budget and net spend. */
-  lines: Map<string, { budget: Money; spent: Money }>;
+  /** Per scheme line (scheme x stream). */
+  lines: Map<string, LineState>;
   spends: Map<string, SpendRecord>;
+  commitments: Map<string, CommitmentRecord>;
   variations: Map<
     string,
     PendingChange & { partnerId: string; fundingStream: string; change: Money }
@@ -31,26 +40,41 @@ export interface LedgerState {
     }
   >;
   grants: Map<string, { fundingStream: string; award: Money; received: Money }>;
-  /** Ids of receipts, allocations, releases, instalments, reversals, adjustments, savings, realisations. */
+  /** Ids of receipts, dues, allocations, releases, instalments, corrections, savings, accruals... */
   usedIds: Set<string>;
   /** Latest forecast outturn per scheme line and quarter. */
   forecasts: Map<string, Money>;
   savings: Map<string, { schemeId: string }>;
+  /** The year's classification of each scheme it has touched (docs/decisions/0008). */
+  classifications: Map<string, SchemeColumns>;
   closedQuarters: number;
   closeRequest: { quarter: Quarter; reportDigest: string; requestedBy: string } | undefined;
   outturnNet: Money | undefined;
   riskShareApplied: boolean;
+  yearCloseRequest: { reportDigest: string; requestedBy: string } | undefined;
+  yearClosed: boolean;
   /** The gross of each kind of posting: see gross-totals.ts. */
   gross: Map<GrossKind, Money>;
+}
+
+/** budget = spent + committed + remaining; accrued is the year-end's addition to spent. */
+export interface LineState {
+  budget: Money;
+  spent: Money;
+  committed: Money;
+  accrued: Money;
 }
 
 /** The kinds of posting whose gross the ledger bounds (gross-totals.ts). */
 export const GROSS_KINDS = [
   'contributions',
+  'due',
   'received',
   'grants',
   'budget',
   'spend',
+  'commitments',
+  'accruals',
   'savings',
   'forecasts',
 ] as const;
@@ -60,9 +84,19 @@ export interface SpendRecord {
   schemeId: string;
   fundingStream: string;
   amount: Money;
-  quarter: Quarter;
+  /** The period it counts in. */
+  period: Period;
   ibcfPurpose: string | undefined;
   reversed: boolean;
+  /** Taken off it by credit notes naming it, and moved off its line by recodes. */
+  credited: Money;
+  recoded: Money;
+}
+
+export interface CommitmentRecord {
+  schemeId: string;
+  fundingStream: string;
+  outstanding: Money;
 }
 
 export interface PendingChange {
@@ -74,19 +108,24 @@ export function initialLedgerState(): LedgerState {
   return {
     version: 0,
     contributions: new Map(),
+    dues: new Map(),
     streams: new Map(),
     lines: new Map(),
     spends: new Map(),
+    commitments: new Map(),
     variations: new Map(),
     virements: new Map(),
     grants: new Map(),
     usedIds: new Set(),
     forecasts: new Map(),
     savings: new Map(),
+    classifications: new Map(),
     closedQuarters: 0,
     closeRequest: undefined,
     outturnNet: undefined,
     riskShareApplied: false,
+    yearCloseRequest: undefined,
+    yearClosed: false,
     gross: new Map(),
   };
 }
@@ -104,7 +143,25 @@ export function contributionKey(partnerId: string, fundingStream: string): strin
   return `${partnerId}\u0000${fundingStream}`;
 }
 
-/** The quarter postings go into now: the first that is not closed; undefined once all four are. */
+export function emptyLine(): LineState {
+  return { budget: Money.zero, spent: Money.zero, committed: Money.zero, accrued: Money.zero };
+}
+
+/** The line's state, or an empty one (a line exists once funds are allocated to it). */
+export function lineOf(state: LedgerState, schemeId: string, fundingStream: string): LineState {
+  return state.lines.get(lineKey(schemeId, fundingStream)) ?? emptyLine();
+}
+
+/**
+ * The period postings go into now: the first quarter not closed, then YE once all four are;
+ * undefined once the year is closed.
+ */
+export function openPeriod(state: LedgerState): Period | undefined {
+  if (state.yearClosed) return undefined;
+  return QUARTERS[state.closedQuarters] ?? 'YE';
+}
+
+/** The quarter that closes next; undefined once all four are closed. */
 export function openQuarter(state: LedgerState): Quarter | undefined {
   return QUARTERS[state.closedQuarters];
 }

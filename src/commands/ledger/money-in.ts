@@ -8,15 +8,17 @@ import {
   checkNewId,
   checkPartner,
   checkTexts,
+  datedPosting,
   isRefusal,
   parseAmount,
   pendingRequest,
-  postingQuarter,
+  postingFields,
+  postingPeriod,
 } from './ledger-checks.ts';
 import type { LedgerCommandOf } from './ledger-commands.ts';
 import { contributionKey, type LedgerState, streamTotals } from './ledger-state.ts';
 
-/** Money in: planned contributions and their variations, receipts, grant awards and instalments. */
+/** Money in: planned contributions and their variations, amounts due, receipts, grants. */
 
 export function planContribution(
   command: LedgerCommandOf<'PlanContribution'>,
@@ -44,7 +46,7 @@ export function planContribution(
   }
   const outOfRange = checkGross(state, command.year, 'contributions', amount, 'amount');
   if (outOfRange !== undefined) return refuse(outOfRange);
-  const quarter = postingQuarter(state, command);
+  const quarter = postingPeriod(state, command);
   if (isRefusal(quarter)) return refuse(quarter);
   const { poolId, year, partnerId, fundingStream } = command;
   return accept({
@@ -66,6 +68,8 @@ export function requestContributionVariation(
     checkPlanned(command, state) ??
     checkGross(state, command.year, 'contributions', change, 'change');
   if (problem !== undefined) return refuse(problem);
+  const quarter = postingPeriod(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
   const { poolId, year, variationId, partnerId, fundingStream } = command;
   return accept({
     type: 'ContributionVariationRequested.v1',
@@ -77,6 +81,7 @@ export function requestContributionVariation(
       fundingStream,
       change: change.toString(),
       requestedBy: command.actor.id,
+      quarter,
     },
   });
 }
@@ -118,7 +123,7 @@ export function approveContributionVariation(
       ),
     );
   }
-  const quarter = postingQuarter(state, command);
+  const quarter = postingPeriod(state, command);
   if (isRefusal(quarter)) return refuse(quarter);
   return accept({
     type: 'ContributionVaried.v1',
@@ -143,6 +148,8 @@ export function rejectContributionVariation(
   if (state.variations.get(command.variationId)?.status === 'rejected') return accept();
   const variation = pendingRequest(command, state.variations, 'variationId', command.variationId);
   if (isRefusal(variation)) return refuse(variation);
+  const quarter = postingPeriod(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
   return accept({
     type: 'ContributionVariationRejected.v1',
     data: {
@@ -150,10 +157,50 @@ export function rejectContributionVariation(
       year: command.year,
       variationId: command.variationId,
       rejectedBy: command.actor.id,
+      quarter,
     },
   });
 }
 
+/**
+ * An amount a partner is asked to pay (an invoice to the partner), counting in the quarter of its
+ * due date; what is due never exceeds what the partner contributes to the stream.
+ */
+export function recordContributionDue(
+  command: LedgerCommandOf<'RecordContributionDue'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const problem =
+    checkTexts([['reference', command.reference, text]]) ??
+    checkNewId(state.usedIds.has(`due:${command.dueId}`), 'dueId', command.dueId) ??
+    checkPartner(command.pool, command.partnerId) ??
+    checkFundingStream(command, command.fundingStream) ??
+    checkPlanned(command, state) ??
+    checkDueWithinContribution(command, state, amount) ??
+    checkGross(state, command.year, 'due', amount, 'amount');
+  if (problem !== undefined) return refuse(problem);
+  const posting = datedPosting(state, command, command.dueOn, 'dueOn');
+  if (isRefusal(posting)) return refuse(posting);
+  const { poolId, year, dueId, partnerId, fundingStream, dueOn, reference } = command;
+  return accept({
+    type: 'ContributionDue.v1',
+    data: {
+      poolId,
+      year,
+      dueId,
+      partnerId,
+      fundingStream,
+      amount: amount.toString(),
+      dueOn,
+      reference,
+      ...postingFields(posting),
+    },
+  });
+}
+
+/** Cash received from a partner counts in the quarter it was received (rule 3). */
 export function recordContributionReceived(
   command: LedgerCommandOf<'RecordContributionReceived'>,
   state: LedgerState,
@@ -168,6 +215,8 @@ export function recordContributionReceived(
     checkPlanned(command, state) ??
     checkGross(state, command.year, 'received', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
+  const posting = datedPosting(state, command, command.receivedOn, 'receivedOn');
+  if (isRefusal(posting)) return refuse(posting);
   const { poolId, year, receiptId, partnerId, fundingStream, receivedOn, reference } = command;
   return accept({
     type: 'ContributionReceived.v1',
@@ -180,6 +229,7 @@ export function recordContributionReceived(
       amount: amount.toString(),
       receivedOn,
       reference,
+      ...postingFields(posting),
     },
   });
 }
@@ -196,6 +246,9 @@ export function recordGrantAward(
     checkFundingStream(command, command.fundingStream) ??
     checkGross(state, command.year, 'grants', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
+  // A determination is often made before the year begins: the award counts in the open period.
+  const quarter = postingPeriod(state, command);
+  if (isRefusal(quarter)) return refuse(quarter);
   const { poolId, year, grantId, fundingStream, awardedOn, determinationReference } = command;
   return accept({
     type: 'GrantAwardRecorded.v1',
@@ -207,6 +260,7 @@ export function recordGrantAward(
       amount: amount.toString(),
       awardedOn,
       determinationReference,
+      quarter,
     },
   });
 }
@@ -247,11 +301,39 @@ export function recordGrantInstalment(
       ),
     );
   }
+  const posting = datedPosting(state, command, command.receivedOn, 'receivedOn');
+  if (isRefusal(posting)) return refuse(posting);
   const { poolId, year, instalmentId, grantId, receivedOn, reference } = command;
   return accept({
     type: 'GrantInstalmentReceived.v1',
-    data: { poolId, year, instalmentId, grantId, amount: amount.toString(), receivedOn, reference },
+    data: {
+      poolId,
+      year,
+      instalmentId,
+      grantId,
+      amount: amount.toString(),
+      receivedOn,
+      reference,
+      ...postingFields(posting),
+    },
   });
+}
+
+function checkDueWithinContribution(
+  command: LedgerCommandOf<'RecordContributionDue'>,
+  state: LedgerState,
+  amount: Money,
+) {
+  const key = contributionKey(command.partnerId, command.fundingStream);
+  const contribution = state.contributions.get(key) ?? Money.zero;
+  const due = (state.dues.get(key) ?? Money.zero).plus(amount);
+  if (!due.greaterThan(contribution)) return undefined;
+  return refusal(
+    'due-exceeds-contribution',
+    `amount ${amount.toString()} would make ${due.toString()} due from ${command.partnerId} for ${command.fundingStream}, more than its contribution of ${contribution.toString()}`,
+    'amount',
+    command.amount,
+  );
 }
 
 function checkPlanned(

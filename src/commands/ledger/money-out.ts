@@ -8,25 +8,32 @@ import {
 import { accept, type Decision, refuse } from '../decider.ts';
 import { checkScheme } from '../pool/pool-state.ts';
 import { refusal } from '../refusals.ts';
-import { checkGross, checkGrossAfter, grossOf } from './gross-totals.ts';
+import { checkGross } from './gross-totals.ts';
 import {
+  checkCapitalUse,
   checkDateInQuarter,
   checkFundingStream,
   checkIbcfPurpose,
   checkLineExists,
   checkNewId,
-  checkQuarterOpen,
   checkTexts,
+  datedPosting,
   isRefusal,
   parseAmount,
-  postingQuarter,
+  postingAfter,
+  postingFields,
+  postingPeriod,
 } from './ledger-checks.ts';
 import type { LedgerCommandOf } from './ledger-commands.ts';
-import { forecastKey, isClosed, type LedgerState } from './ledger-state.ts';
+import type { LedgerState, SpendRecord } from './ledger-state.ts';
 
-/** Money out: spend, reversals, prior-period adjustments, forecasts, and savings. */
+/** Money out: invoices, credit notes, reversals and recodes (rules 7 and 8). */
 
-/** Rule 6: spend goes against an existing scheme line; an overspend is recorded, not refused. */
+/**
+ * Rule 7: spend goes against an existing scheme line; an overspend is recorded, not refused. The
+ * invoice date decides the quarter (rule 3). An invoice against a commitment uses it up, as far
+ * as it goes.
+ */
 export function recordSpend(
   command: LedgerCommandOf<'RecordSpend'>,
   state: LedgerState,
@@ -43,23 +50,17 @@ export function recordSpend(
     checkScheme(command.pool, command.schemeId) ??
     checkFundingStream(command, command.fundingStream) ??
     checkLineExists(state, command, command.schemeId, command.fundingStream) ??
-    checkQuarterOpen(state, command, command.quarter) ??
-    checkDateInQuarter(command, command.quarter, command.spendDate, 'spendDate') ??
+    (command.quarter === undefined
+      ? undefined
+      : checkDateInQuarter(command, command.quarter, command.spendDate, 'spendDate')) ??
     checkIbcfPurpose(command, command.fundingStream, command.ibcfPurpose) ??
     checkGross(state, command.year, 'spend', amount, 'amount');
   if (problem !== undefined) return refuse(problem);
-  const {
-    poolId,
-    year,
-    spendId,
-    schemeId,
-    fundingStream,
-    quarter,
-    spendDate,
-    supplier,
-    erpReference,
-    description,
-  } = command;
+  const fromCommitment = commitmentUse(command, state, amount);
+  if (isRefusal(fromCommitment)) return refuse(fromCommitment);
+  const posting = datedPosting(state, command, command.spendDate, 'spendDate');
+  if (isRefusal(posting)) return refuse(posting);
+  const { poolId, year, spendId, schemeId, fundingStream, spendDate } = command;
   return accept({
     type: 'SpendRecorded.v1',
     data: {
@@ -68,23 +69,156 @@ export function recordSpend(
       spendId,
       schemeId,
       fundingStream,
-      quarter,
+      ...postingFields(posting),
       spendDate,
       amount: amount.toString(),
-      supplier,
-      erpReference,
-      description,
-      ...(command.ibcfPurpose === undefined
+      supplier: command.supplier,
+      erpReference: command.erpReference,
+      description: command.description,
+      ...purpose(command.ibcfPurpose),
+      ...(fromCommitment === undefined
         ? {}
-        : { ibcfPurpose: command.ibcfPurpose as IbcfPurpose }),
+        : { commitmentId: command.commitmentId, fromCommitment: fromCommitment.toString() }),
     },
   });
 }
 
+/** How much of the named commitment the invoice uses up: all of the invoice, or what is left. */
+function commitmentUse(command: LedgerCommandOf<'RecordSpend'>, state: LedgerState, amount: Money) {
+  if (command.commitmentId === undefined) return undefined;
+  const commitment = state.commitments.get(command.commitmentId);
+  if (commitment === undefined || commitment.outstanding.isZero()) {
+    return refusal(
+      'commitment-unknown',
+      `no open commitment "${command.commitmentId}" in ${command.year}`,
+      'commitmentId',
+      command.commitmentId,
+    );
+  }
+  if (
+    commitment.schemeId !== command.schemeId ||
+    commitment.fundingStream !== command.fundingStream
+  ) {
+    return refusal(
+      'commitment-line-mismatch',
+      `commitment "${command.commitmentId}" is on scheme "${commitment.schemeId}" ${commitment.fundingStream}, not on this invoice's line`,
+      'commitmentId',
+      command.commitmentId,
+    );
+  }
+  return Money.min(amount, commitment.outstanding);
+}
+
 /**
- * Rule 7: a mistake is corrected by a reversal naming the original, with a reason; once only.
- * Rule 8: if the original's quarter is closed, the reversal goes into the open quarter as a
- * prior-period adjustment naming the closed one.
+ * Rule 8: a supplier's credit is a credit note, dated in its own quarter. It may name the invoice
+ * of this year it credits (in part or in full, never more than is left of it; its line and iBCF
+ * purpose are the invoice's), or be a refund of an earlier year's invoice.
+ */
+export function recordCreditNote(
+  command: LedgerCommandOf<'RecordCreditNote'>,
+  state: LedgerState,
+): Decision<LedgerEvent> {
+  const amount = parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const textProblem =
+    checkTexts([
+      ['supplier', command.supplier, text],
+      ['reference', command.reference, text],
+      ['description', command.description, text],
+      ...(command.refundsPriorYear === undefined
+        ? []
+        : [['refundsPriorYear', command.refundsPriorYear, requiredText] as const]),
+    ]) ?? checkNewId(state.usedIds.has(`credit:${command.creditId}`), 'creditId', command.creditId);
+  if (textProblem !== undefined) return refuse(textProblem);
+  const target = creditTarget(command, state, amount);
+  if (isRefusal(target)) return refuse(target);
+  const problem =
+    checkScheme(command.pool, target.schemeId, 'schemeId', true) ??
+    checkFundingStream(command, target.fundingStream) ??
+    checkLineExists(state, command, target.schemeId, target.fundingStream) ??
+    checkIbcfPurpose(command, target.fundingStream, target.ibcfPurpose) ??
+    checkGross(state, command.year, 'spend', amount, 'amount');
+  if (problem !== undefined) return refuse(problem);
+  const posting = datedPosting(state, command, command.creditDate, 'creditDate');
+  if (isRefusal(posting)) return refuse(posting);
+  const { poolId, year, creditId, creditDate, supplier, reference, description } = command;
+  return accept({
+    type: 'CreditNoteRecorded.v1',
+    data: {
+      poolId,
+      year,
+      creditId,
+      schemeId: target.schemeId,
+      fundingStream: target.fundingStream,
+      ...postingFields(posting),
+      creditDate,
+      amount: amount.toString(),
+      supplier,
+      reference,
+      description,
+      ...(command.creditsSpendId === undefined ? {} : { creditsSpendId: command.creditsSpendId }),
+      ...(command.refundsPriorYear === undefined
+        ? {}
+        : { refundsPriorYear: command.refundsPriorYear }),
+      ...purpose(target.ibcfPurpose),
+    },
+  });
+}
+
+/** The line a credit goes to: the invoice's, when it names one (and then never more than is left). */
+function creditTarget(
+  command: LedgerCommandOf<'RecordCreditNote'>,
+  state: LedgerState,
+  amount: Money,
+) {
+  if (command.creditsSpendId === undefined) {
+    if (command.schemeId === undefined || command.fundingStream === undefined) {
+      return refusal(
+        'scheme-line-unknown',
+        'a credit note names the invoice it credits, or its scheme and funding stream',
+        command.schemeId === undefined ? 'schemeId' : 'fundingStream',
+        '',
+      );
+    }
+    return {
+      schemeId: command.schemeId,
+      fundingStream: command.fundingStream,
+      ibcfPurpose: command.ibcfPurpose,
+    };
+  }
+  const spend = knownSpend(command, state, command.creditsSpendId, 'creditsSpendId');
+  if (isRefusal(spend)) return spend;
+  const otherLine =
+    (command.schemeId !== undefined && command.schemeId !== spend.schemeId) ||
+    (command.fundingStream !== undefined && command.fundingStream !== spend.fundingStream);
+  if (otherLine) {
+    return refusal(
+      'credit-line-mismatch',
+      `invoice "${command.creditsSpendId}" is on scheme "${spend.schemeId}" ${spend.fundingStream}; leave the line out or give that one`,
+      'schemeId',
+      command.schemeId ?? '',
+    );
+  }
+  const left = leftOnLine(spend);
+  if (amount.greaterThan(left)) {
+    return refusal(
+      'credit-exceeds-invoice',
+      `amount ${amount.toString()} is more than the ${left.toString()} left of invoice "${command.creditsSpendId}"`,
+      'amount',
+      command.amount,
+    );
+  }
+  return {
+    schemeId: spend.schemeId,
+    fundingStream: spend.fundingStream,
+    ibcfPurpose: command.ibcfPurpose ?? spend.ibcfPurpose,
+  };
+}
+
+/**
+ * Rule 8: a mistaken posting is reversed in full, once, with a reason; in its own period while
+ * that is open, otherwise in the open period naming the closed quarter. An invoice already
+ * credited or recoded in part is corrected by another credit note or recode instead.
  */
 export function reverseSpend(
   command: LedgerCommandOf<'ReverseSpend'>,
@@ -100,38 +234,30 @@ export function reverseSpend(
       ),
     );
   }
-  const badReason = checkTexts([['reason', command.reason, requiredText]]);
-  if (badReason !== undefined) return refuse(badReason);
-  const duplicate = checkNewId(
-    state.usedIds.has(`reversal:${command.reversalId}`),
-    'reversalId',
-    command.reversalId,
-  );
-  if (duplicate !== undefined) return refuse(duplicate);
-  const spend = state.spends.get(command.spendId);
-  if (spend === undefined)
+  const problem =
+    checkTexts([['reason', command.reason, requiredText]]) ??
+    checkNewId(
+      state.usedIds.has(`reversal:${command.reversalId}`),
+      'reversalId',
+      command.reversalId,
+    );
+  if (problem !== undefined) return refuse(problem);
+  const spend = knownSpend(command, state, command.spendId, 'spendId');
+  if (isRefusal(spend)) return refuse(spend);
+  if (!spend.credited.isZero() || !spend.recoded.isZero()) {
     return refuse(
       refusal(
-        'spend-unknown',
-        `no spend "${command.spendId}" in ${command.year}`,
+        'spend-credited',
+        `invoice "${command.spendId}" has ${spend.credited.toString()} credited and ${spend.recoded.toString()} recoded: correct what is left with a credit note or a recode`,
         'spendId',
         command.spendId,
       ),
     );
-  if (spend.reversed)
-    return refuse(
-      refusal(
-        'already-reversed',
-        `spend "${command.spendId}" has already been reversed`,
-        'spendId',
-        command.spendId,
-      ),
-    );
+  }
   const outOfRange = checkGross(state, command.year, 'spend', spend.amount, 'amount');
   if (outOfRange !== undefined) return refuse(outOfRange);
-  const closed = isClosed(state, spend.quarter);
-  const quarter = closed ? postingQuarter(state, command) : spend.quarter;
-  if (isRefusal(quarter)) return refuse(quarter);
+  const open = postingPeriod(state, command);
+  if (isRefusal(open)) return refuse(open);
   return accept({
     type: 'SpendReversed.v1',
     data: {
@@ -142,165 +268,113 @@ export function reverseSpend(
       schemeId: spend.schemeId,
       fundingStream: spend.fundingStream,
       amount: spend.amount.toString(),
-      quarter,
-      ...(closed ? { priorPeriodOf: spend.quarter } : {}),
-      ...(spend.ibcfPurpose === undefined ? {} : { ibcfPurpose: spend.ibcfPurpose as IbcfPurpose }),
+      ...postingFields(postingAfter(spend.period, open)),
+      ...purpose(spend.ibcfPurpose),
     },
   });
 }
 
-/** Rule 8: a correction of a closed quarter, posted in the open quarter and naming the closed one. */
-export function postPriorPeriodAdjustment(
-  command: LedgerCommandOf<'PostPriorPeriodAdjustment'>,
+/**
+ * Rule 8: a mis-coded invoice is moved, in full or in part, to the line it belongs to: one posting
+ * off its line and one onto the other, linked, in its own period while that is open, otherwise in
+ * the open period naming the closed quarter.
+ */
+export function recodeSpend(
+  command: LedgerCommandOf<'RecodeSpend'>,
   state: LedgerState,
 ): Decision<LedgerEvent> {
-  const amount = parseAmount('amount', command.amount, 'non-zero');
-  if (isRefusal(amount)) return refuse(amount);
-  if (!isClosed(state, command.closedQuarter)) {
-    return refuse(
-      refusal(
-        'quarter-not-closed',
-        `${command.closedQuarter} ${command.year} is still open: post to it directly`,
-        'closedQuarter',
-        command.closedQuarter,
-      ),
-    );
-  }
   const problem =
-    checkTexts([['description', command.description, requiredText]]) ??
-    checkNewId(
-      state.usedIds.has(`adjustment:${command.adjustmentId}`),
-      'adjustmentId',
-      command.adjustmentId,
-    ) ??
-    checkScheme(command.pool, command.schemeId, 'schemeId', true) ??
-    checkFundingStream(command, command.fundingStream) ??
-    checkLineExists(state, command, command.schemeId, command.fundingStream) ??
-    checkIbcfPurpose(command, command.fundingStream, command.ibcfPurpose) ??
-    checkGross(state, command.year, 'spend', amount, 'amount');
+    checkTexts([['reason', command.reason, requiredText]]) ??
+    checkNewId(state.usedIds.has(`recode:${command.recodeId}`), 'recodeId', command.recodeId);
   if (problem !== undefined) return refuse(problem);
-  const quarter = postingQuarter(state, command);
-  if (isRefusal(quarter)) return refuse(quarter);
-  const { poolId, year, adjustmentId, closedQuarter, schemeId, fundingStream, description } =
-    command;
+  const spend = knownSpend(command, state, command.spendId, 'spendId');
+  if (isRefusal(spend)) return refuse(spend);
+  const left = leftOnLine(spend);
+  const amount =
+    command.amount === undefined ? left : parseAmount('amount', command.amount, 'positive');
+  if (isRefusal(amount)) return refuse(amount);
+  const { toSchemeId, toFundingStream } = command;
+  const toPurpose =
+    command.ibcfPurpose ??
+    (spend.fundingStream === toFundingStream ? spend.ibcfPurpose : undefined);
+  const lineProblem =
+    checkRecodeTarget(command, spend, amount, left) ??
+    checkScheme(command.pool, toSchemeId, 'toSchemeId') ??
+    checkFundingStream(command, toFundingStream, 'toFundingStream') ??
+    checkLineExists(state, command, toSchemeId, toFundingStream) ??
+    checkCapitalUse(command, state, toSchemeId, toFundingStream, 'toSchemeId') ??
+    checkIbcfPurpose(command, toFundingStream, toPurpose) ??
+    checkGross(state, command.year, 'spend', amount.plus(amount), 'amount');
+  if (lineProblem !== undefined) return refuse(lineProblem);
+  const open = postingPeriod(state, command);
+  if (isRefusal(open)) return refuse(open);
   return accept({
-    type: 'PriorPeriodAdjustmentPosted.v1',
+    type: 'SpendRecoded.v1',
     data: {
-      poolId,
-      year,
-      adjustmentId,
-      closedQuarter,
-      quarter,
-      schemeId,
-      fundingStream,
+      poolId: command.poolId,
+      year: command.year,
+      recodeId: command.recodeId,
+      spendId: command.spendId,
+      fromSchemeId: spend.schemeId,
+      fromFundingStream: spend.fundingStream,
+      toSchemeId,
+      toFundingStream,
       amount: amount.toString(),
-      description,
-      ...(command.ibcfPurpose === undefined
+      ...postingFields(postingAfter(spend.period, open)),
+      ...(spend.ibcfPurpose === undefined
         ? {}
-        : { ibcfPurpose: command.ibcfPurpose as IbcfPurpose }),
+        : { fromIbcfPurpose: spend.ibcfPurpose as IbcfPurpose }),
+      ...(toPurpose === undefined ? {} : { toIbcfPurpose: toPurpose as IbcfPurpose }),
+      reason: command.reason,
     },
   });
 }
 
-/** The forecast outturn of a line as seen in a quarter; the same figure again changes nothing. */
-export function updateForecast(
-  command: LedgerCommandOf<'UpdateForecast'>,
-  state: LedgerState,
-): Decision<LedgerEvent> {
-  const forecast = parseAmount('forecastOutturn', command.forecastOutturn, 'non-negative');
-  if (isRefusal(forecast)) return refuse(forecast);
-  const problem =
-    checkScheme(command.pool, command.schemeId, 'schemeId', true) ??
-    checkFundingStream(command, command.fundingStream) ??
-    checkLineExists(state, command, command.schemeId, command.fundingStream) ??
-    checkQuarterOpen(state, command, command.quarter);
-  if (problem !== undefined) return refuse(problem);
-  const current = state.forecasts.get(
-    forecastKey(command.schemeId, command.fundingStream, command.quarter),
-  );
-  if (current?.equals(forecast)) return accept();
-  // A new forecast replaces the line's last one for the quarter: the gross moves by the difference.
-  const after = grossOf(state, 'forecasts')
-    .minus(current ?? Money.zero)
-    .plus(forecast);
-  const outOfRange = checkGrossAfter(command.year, 'forecasts', after, forecast, 'forecastOutturn');
-  if (outOfRange !== undefined) return refuse(outOfRange);
-  const { poolId, year, schemeId, fundingStream, quarter } = command;
-  return accept({
-    type: 'ForecastUpdated.v1',
-    data: { poolId, year, schemeId, fundingStream, quarter, forecastOutturn: forecast.toString() },
-  });
-}
-
-export function planSaving(
-  command: LedgerCommandOf<'PlanSaving'>,
-  state: LedgerState,
-): Decision<LedgerEvent> {
-  const amount = parseAmount('amount', command.amount, 'positive');
-  if (isRefusal(amount)) return refuse(amount);
-  const problem =
-    checkTexts([['description', command.description, text]]) ??
-    checkNewId(state.savings.has(command.savingId), 'savingId', command.savingId) ??
-    checkScheme(command.pool, command.schemeId) ??
-    checkGross(state, command.year, 'savings', amount, 'amount');
-  if (problem !== undefined) return refuse(problem);
-  const { poolId, year, savingId, schemeId, cashable, description } = command;
-  return accept({
-    type: 'SavingPlanned.v1',
-    data: { poolId, year, savingId, schemeId, amount: amount.toString(), cashable, description },
-  });
-}
-
-export function recordRealisedSaving(
-  command: LedgerCommandOf<'RecordRealisedSaving'>,
-  state: LedgerState,
-): Decision<LedgerEvent> {
-  const amount = parseAmount('amount', command.amount, 'positive');
-  if (isRefusal(amount)) return refuse(amount);
-  if (command.evidence.trim().length === 0) {
-    return refuse(
-      refusal(
-        'reason-required',
-        'a realised saving needs its evidence',
-        'evidence',
-        command.evidence,
-      ),
+function checkRecodeTarget(
+  command: LedgerCommandOf<'RecodeSpend'>,
+  spend: SpendRecord,
+  amount: Money,
+  left: Money,
+) {
+  if (spend.schemeId === command.toSchemeId && spend.fundingStream === command.toFundingStream) {
+    return refusal(
+      'recode-same-line',
+      `invoice "${command.spendId}" is already on scheme "${spend.schemeId}" ${spend.fundingStream}`,
+      'toSchemeId',
+      command.toSchemeId,
     );
   }
-  const planned = command.savingId === undefined ? undefined : state.savings.get(command.savingId);
-  if (command.savingId !== undefined && planned?.schemeId !== command.schemeId) {
-    return refuse(
-      refusal(
-        'saving-unknown',
-        `no planned saving "${command.savingId}" for scheme "${command.schemeId}"`,
-        'savingId',
-        command.savingId,
-      ),
+  if (amount.isZero() || amount.greaterThan(left)) {
+    return refusal(
+      'recode-exceeds-spend',
+      `${amount.toString()} is more than the ${left.toString()} left of invoice "${command.spendId}" on its line`,
+      'amount',
+      amount.toString(),
     );
   }
-  const problem =
-    checkTexts([['evidence', command.evidence, requiredText]]) ??
-    checkNewId(
-      state.usedIds.has(`realisation:${command.realisationId}`),
-      'realisationId',
-      command.realisationId,
-    ) ??
-    checkScheme(command.pool, command.schemeId, 'schemeId', true) ??
-    checkQuarterOpen(state, command, command.quarter) ??
-    checkGross(state, command.year, 'savings', amount, 'amount');
-  if (problem !== undefined) return refuse(problem);
-  const { poolId, year, realisationId, schemeId, quarter, evidence } = command;
-  return accept({
-    type: 'SavingRealised.v1',
-    data: {
-      poolId,
-      year,
-      realisationId,
-      schemeId,
-      ...(command.savingId === undefined ? {} : { savingId: command.savingId }),
-      quarter,
-      amount: amount.toString(),
-      evidence,
-    },
-  });
+  return undefined;
+}
+
+/** An invoice of this year that has not been reversed. */
+function knownSpend(
+  command: { readonly year: string },
+  state: LedgerState,
+  spendId: string,
+  field: string,
+): SpendRecord | ReturnType<typeof refusal> {
+  const spend = state.spends.get(spendId);
+  if (spend === undefined)
+    return refusal('spend-unknown', `no spend "${spendId}" in ${command.year}`, field, spendId);
+  if (spend.reversed)
+    return refusal('already-reversed', `spend "${spendId}" has been reversed`, field, spendId);
+  return spend;
+}
+
+/** What is left of an invoice on its own line: its amount less credits and recodes. */
+function leftOnLine(spend: SpendRecord): Money {
+  return spend.amount.minus(spend.credited).minus(spend.recoded);
+}
+
+function purpose(ibcfPurpose: string | undefined) {
+  return ibcfPurpose === undefined ? {} : { ibcfPurpose: ibcfPurpose as IbcfPurpose };
 }

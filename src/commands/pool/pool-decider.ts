@@ -4,6 +4,7 @@ import type { PoolEvent, ReferenceData, SchemeColumns } from '../../events/catal
 import { accept, type Decider, type Decision, refuse } from '../decider.ts';
 import { type Actor, refusal } from '../refusals.ts';
 import {
+  checkColumnsAgainst,
   checkScheme,
   evolvePool,
   type FixedShares,
@@ -317,53 +318,7 @@ function checkSchemeColumns(columns: SchemeColumns, state: PoolState) {
       'open a financial year first: its reference lists say which scheme types and areas exist',
     );
   }
-  const lists: [keyof SchemeColumns, readonly string[]][] = [
-    ['schemeType', reference.schemeTypes.map((type) => type.name)],
-    ['areaOfSpend', reference.areasOfSpend],
-    ['commissioner', reference.commissioners],
-    ['provider', reference.providers],
-  ];
-  for (const [field, allowed] of lists) {
-    const value = String(columns[field]);
-    if (!allowed.includes(value)) {
-      return refusal(
-        'reference-unknown',
-        `${field} "${value}" is not in the reference list (${allowed.join(', ')})`,
-        field,
-        value,
-      );
-    }
-  }
-  return checkCommissionerSplit(columns);
-}
-
-/** A joint scheme states the NHS and LA percentages, adding up to 100; another states neither. */
-function checkCommissionerSplit(columns: SchemeColumns) {
-  const joint = columns.commissioner === 'Joint';
-  const { nhsPercentage, laPercentage } = columns;
-  if (!joint) {
-    if (nhsPercentage === undefined && laPercentage === undefined) return undefined;
-    return refusal(
-      'commissioner-split-invalid',
-      `only a joint scheme has NHS and LA percentages; this one is commissioned by ${columns.commissioner}`,
-      'commissioner',
-      columns.commissioner,
-    );
-  }
-  const split = Money.parse(nhsPercentage ?? '0').plus(Money.parse(laPercentage ?? '0'));
-  if (
-    nhsPercentage === undefined ||
-    laPercentage === undefined ||
-    !split.equals(Money.parse('100'))
-  ) {
-    return refusal(
-      'commissioner-split-invalid',
-      `the NHS and LA percentages add up to ${split.toString()}, not 100`,
-      'nhsPercentage',
-      nhsPercentage ?? '',
-    );
-  }
-  return undefined;
+  return checkColumnsAgainst(columns, reference);
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -1,3 +1,4 @@
+import { Money } from '#money';
 import type { PoolEvent, ReferenceData, SchemeColumns } from '../../events/catalogue/index.ts';
 import type { DomainError } from '../decider.ts';
 import { refusal } from '../refusals.ts';
@@ -110,4 +111,58 @@ export function mergeColumns(columns: SchemeColumns, changes: SchemeChanges): Sc
   const merged: Record<string, unknown> = { ...columns };
   for (const [key, value] of Object.entries(changes)) if (value !== undefined) merged[key] = value;
   return merged as SchemeColumns;
+}
+
+/** The columns use the year's reference lists, and a joint scheme's percentages add up to 100. */
+export function checkColumnsAgainst(
+  columns: SchemeColumns,
+  reference: ReferenceData,
+): DomainError | undefined {
+  const lists: [keyof SchemeColumns, readonly string[]][] = [
+    ['schemeType', reference.schemeTypes.map((type) => type.name)],
+    ['areaOfSpend', reference.areasOfSpend],
+    ['commissioner', reference.commissioners],
+    ['provider', reference.providers],
+  ];
+  for (const [field, allowed] of lists) {
+    const value = String(columns[field]);
+    if (!allowed.includes(value)) {
+      return refusal(
+        'reference-unknown',
+        `${field} "${value}" is not in the reference list (${allowed.join(', ')})`,
+        field,
+        value,
+      );
+    }
+  }
+  return checkCommissionerSplit(columns);
+}
+
+/** A joint scheme states the NHS and LA percentages, adding up to 100; another states neither. */
+function checkCommissionerSplit(columns: SchemeColumns): DomainError | undefined {
+  const joint = columns.commissioner === 'Joint';
+  const { nhsPercentage, laPercentage } = columns;
+  if (!joint) {
+    if (nhsPercentage === undefined && laPercentage === undefined) return undefined;
+    return refusal(
+      'commissioner-split-invalid',
+      `only a joint scheme has NHS and LA percentages; this one is commissioned by ${columns.commissioner}`,
+      'commissioner',
+      columns.commissioner,
+    );
+  }
+  const split = Money.parse(nhsPercentage ?? '0').plus(Money.parse(laPercentage ?? '0'));
+  if (
+    nhsPercentage === undefined ||
+    laPercentage === undefined ||
+    !split.equals(Money.parse('100'))
+  ) {
+    return refusal(
+      'commissioner-split-invalid',
+      `the NHS and LA percentages add up to ${split.toString()}, not 100`,
+      'nhsPercentage',
+      nhsPercentage ?? '',
+    );
+  }
+  return undefined;
 }

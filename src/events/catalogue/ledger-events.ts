@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { amountString, positiveAmountString } from '#money';
+import { schemeColumns } from './pool-events.ts';
 import {
+  allocationBasis,
   calendarDate,
   code,
   factId,
   financialYear,
+  hundredthsOfPercent,
   ibcfPurpose,
   name,
+  percentage,
+  period,
   quarter,
   riskShareBasis,
   text,
@@ -15,10 +20,51 @@ import {
 /**
  * Events of a pool's ledger for one financial year: every movement of money and every control
  * decision of that year. Each carries the pool and the year, so an event read alone says where
- * it belongs.
+ * it belongs, and the period it counts in (`quarter`: Q1 to Q4, or YE for year-end adjustments),
+ * decided once when it was recorded (docs/decisions/0008). A posting dated in a quarter that was
+ * already closed counts in the open period and names the closed quarter in `priorPeriodOf`.
  */
 const inLedger = { poolId: code, year: financialYear };
 const line = { schemeId: code, fundingStream: name };
+const posted = { quarter: period };
+const late = { priorPeriodOf: quarter.optional() };
+
+/** RAG thresholds, as percentages of the budget: over it (overspend) and under it (slippage). */
+export const ragThresholds = z.strictObject({
+  amberAbovePercent: percentage,
+  redAbovePercent: percentage,
+  amberBelowPercent: percentage,
+  redBelowPercent: percentage,
+});
+
+/** How a line's budget is spread over the quarters, in percentages that sum to 100. */
+export const quarterProfile = z
+  .strictObject({ Q1: percentage, Q2: percentage, Q3: percentage, Q4: percentage })
+  .refine(
+    (profile) =>
+      Object.values(profile).reduce((sum, share) => sum + hundredthsOfPercent(share), 0) === 10_000,
+    { message: 'the four quarters’ percentages must sum to 100' },
+  );
+
+const digestFields = {
+  reportDigest: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The ledger and pool stream versions the report was computed at. */
+  ledgerVersion: z.int().min(0),
+  poolVersion: z.int().min(0),
+  requestedBy: factId,
+};
+
+const outturnFigures = {
+  contributions: amountString,
+  /** Spend net of credits and corrections, to the end of the year. */
+  spent: amountString,
+  /** Year-end accruals. */
+  accrued: amountString,
+  /** Spent plus accrued: the outturn. */
+  expenditure: amountString,
+  /** Expenditure minus contributions: above zero an overspend, below zero an underspend. */
+  net: amountString,
+};
 
 export const ledgerEventSchemas = {
   'ContributionPlanned.v1': z.strictObject({
@@ -26,7 +72,7 @@ export const ledgerEventSchemas = {
     partnerId: code,
     fundingStream: name,
     amount: positiveAmountString,
-    quarter,
+    ...posted,
   }),
   'ContributionVariationRequested.v1': z.strictObject({
     ...inLedger,
@@ -35,6 +81,7 @@ export const ledgerEventSchemas = {
     fundingStream: name,
     change: amountString,
     requestedBy: factId,
+    ...posted,
   }),
   'ContributionVaried.v1': z.strictObject({
     ...inLedger,
@@ -44,12 +91,24 @@ export const ledgerEventSchemas = {
     change: amountString,
     requestedBy: factId,
     approvedBy: factId,
-    quarter,
+    ...posted,
   }),
   'ContributionVariationRejected.v1': z.strictObject({
     ...inLedger,
     variationId: factId,
     rejectedBy: factId,
+    ...posted,
+  }),
+  'ContributionDue.v1': z.strictObject({
+    ...inLedger,
+    dueId: factId,
+    partnerId: code,
+    fundingStream: name,
+    amount: positiveAmountString,
+    dueOn: calendarDate,
+    reference: text,
+    ...posted,
+    ...late,
   }),
   'ContributionReceived.v1': z.strictObject({
     ...inLedger,
@@ -59,6 +118,8 @@ export const ledgerEventSchemas = {
     amount: positiveAmountString,
     receivedOn: calendarDate,
     reference: text,
+    ...posted,
+    ...late,
   }),
   'GrantAwardRecorded.v1': z.strictObject({
     ...inLedger,
@@ -67,6 +128,7 @@ export const ledgerEventSchemas = {
     amount: positiveAmountString,
     awardedOn: calendarDate,
     determinationReference: text,
+    ...posted,
   }),
   'GrantInstalmentReceived.v1': z.strictObject({
     ...inLedger,
@@ -75,20 +137,24 @@ export const ledgerEventSchemas = {
     amount: positiveAmountString,
     receivedOn: calendarDate,
     reference: text,
+    ...posted,
+    ...late,
   }),
   'FundsAllocated.v1': z.strictObject({
     ...inLedger,
     allocationId: factId,
     ...line,
     amount: positiveAmountString,
-    quarter,
+    /** Original (the plan's) or supplementary (added later in the year). */
+    basis: allocationBasis,
+    ...posted,
   }),
   'AllocationReleased.v1': z.strictObject({
     ...inLedger,
     releaseId: factId,
     ...line,
     amount: positiveAmountString,
-    quarter,
+    ...posted,
   }),
   'VirementRequested.v1': z.strictObject({
     ...inLedger,
@@ -98,6 +164,7 @@ export const ledgerEventSchemas = {
     toSchemeId: code,
     amount: positiveAmountString,
     requestedBy: factId,
+    ...posted,
   }),
   'VirementApproved.v1': z.strictObject({
     ...inLedger,
@@ -108,19 +175,55 @@ export const ledgerEventSchemas = {
     amount: positiveAmountString,
     requestedBy: factId,
     approvedBy: factId,
-    quarter,
+    ...posted,
   }),
-  'VirementRejected.v1': z.strictObject({ ...inLedger, virementId: factId, rejectedBy: factId }),
+  'VirementRejected.v1': z.strictObject({
+    ...inLedger,
+    virementId: factId,
+    rejectedBy: factId,
+    ...posted,
+  }),
+  'SchemeClassified.v1': z.strictObject({
+    ...inLedger,
+    schemeId: code,
+    ...schemeColumns.shape,
+    ...posted,
+  }),
+  'BudgetPhased.v1': z.strictObject({ ...inLedger, ...line, profile: quarterProfile, ...posted }),
+  'RagThresholdsSet.v1': z.strictObject({ ...inLedger, thresholds: ragThresholds, ...posted }),
   'SpendRecorded.v1': z.strictObject({
     ...inLedger,
     spendId: factId,
     ...line,
-    quarter,
+    ...posted,
+    ...late,
+    /** The invoice date: it decides the quarter. */
     spendDate: calendarDate,
     amount: positiveAmountString,
     supplier: text,
     erpReference: text,
     description: text,
+    ibcfPurpose: ibcfPurpose.optional(),
+    /** The commitment the invoice is against, and how much of it the invoice uses up. */
+    commitmentId: factId.optional(),
+    fromCommitment: positiveAmountString.optional(),
+  }),
+  'CreditNoteRecorded.v1': z.strictObject({
+    ...inLedger,
+    creditId: factId,
+    ...line,
+    ...posted,
+    ...late,
+    creditDate: calendarDate,
+    /** The size of the credit: it takes this much off the line's spend. */
+    amount: positiveAmountString,
+    supplier: text,
+    reference: text,
+    description: text,
+    /** The invoice of this year it credits, in full or in part. */
+    creditsSpendId: factId.optional(),
+    /** A refund of an earlier year's invoice: that invoice's reference, as the supplier gives it. */
+    refundsPriorYear: text.optional(),
     ibcfPurpose: ibcfPurpose.optional(),
   }),
   'SpendReversed.v1': z.strictObject({
@@ -130,15 +233,78 @@ export const ledgerEventSchemas = {
     ...line,
     /** The original spend's amount; the reversal takes it off again. */
     amount: positiveAmountString,
-    /** The quarter the reversal is posted in. */
-    quarter,
-    /** Set when the original's quarter was closed: the reversal is then a prior-period adjustment. */
-    priorPeriodOf: quarter.optional(),
+    ...posted,
+    ...late,
+    ibcfPurpose: ibcfPurpose.optional(),
+  }),
+  'SpendRecoded.v1': z.strictObject({
+    ...inLedger,
+    recodeId: factId,
+    spendId: factId,
+    fromSchemeId: code,
+    fromFundingStream: name,
+    toSchemeId: code,
+    toFundingStream: name,
+    amount: positiveAmountString,
+    ...posted,
+    ...late,
+    fromIbcfPurpose: ibcfPurpose.optional(),
+    toIbcfPurpose: ibcfPurpose.optional(),
+    reason: text,
+  }),
+  'CommitmentRaised.v1': z.strictObject({
+    ...inLedger,
+    commitmentId: factId,
+    ...line,
+    raisedOn: calendarDate,
+    amount: positiveAmountString,
+    supplier: text,
+    reference: text,
+    description: text,
+    ...posted,
+    ...late,
+  }),
+  'CommitmentReleased.v1': z.strictObject({
+    ...inLedger,
+    commitmentId: factId,
+    ...line,
+    amount: positiveAmountString,
+    reason: text,
+    ...posted,
+  }),
+  'AccrualPosted.v1': z.strictObject({
+    ...inLedger,
+    accrualId: factId,
+    ...line,
+    /** Above zero an expense owed for the year; below zero one paid in it for the next. */
+    amount: amountString,
+    description: text,
+    ...posted,
+  }),
+  'PriorPeriodAdjustmentPosted.v1': z.strictObject({
+    ...inLedger,
+    adjustmentId: factId,
+    closedQuarter: quarter,
+    ...posted,
+    ...line,
+    amount: amountString,
+    description: text,
+    ibcfPurpose: ibcfPurpose.optional(),
+  }),
+  'PriorYearAdjustmentPosted.v1': z.strictObject({
+    ...inLedger,
+    adjustmentId: factId,
+    correctsYear: financialYear,
+    ...posted,
+    ...line,
+    amount: amountString,
+    description: text,
     ibcfPurpose: ibcfPurpose.optional(),
   }),
   'ForecastUpdated.v1': z.strictObject({
     ...inLedger,
     ...line,
+    /** The quarter the forecast is given in. */
     quarter,
     forecastOutturn: amountString,
   }),
@@ -149,57 +315,37 @@ export const ledgerEventSchemas = {
     amount: positiveAmountString,
     cashable: z.boolean(),
     description: text,
+    ...posted,
   }),
   'SavingRealised.v1': z.strictObject({
     ...inLedger,
     realisationId: factId,
     schemeId: code,
     savingId: factId.optional(),
-    quarter,
+    realisedOn: calendarDate,
+    ...posted,
+    ...late,
     amount: positiveAmountString,
     evidence: text,
   }),
-  'QuarterCloseRequested.v1': z.strictObject({
-    ...inLedger,
-    quarter,
-    reportDigest: z.string().regex(/^[0-9a-f]{64}$/),
-    /** The ledger and pool stream versions the position was computed at. */
-    ledgerVersion: z.int().min(0),
-    poolVersion: z.int().min(0),
-    requestedBy: factId,
-  }),
+  'QuarterCloseRequested.v1': z.strictObject({ ...inLedger, quarter, ...digestFields }),
   'QuarterClosed.v1': z.strictObject({
     ...inLedger,
     quarter,
-    reportDigest: z.string().regex(/^[0-9a-f]{64}$/),
-    /** The report is reproduced from exactly these many ledger and pool events. */
-    ledgerVersion: z.int().min(0),
-    poolVersion: z.int().min(0),
-    requestedBy: factId,
+    ...digestFields,
     approvedBy: factId,
-  }),
-  'PriorPeriodAdjustmentPosted.v1': z.strictObject({
-    ...inLedger,
-    adjustmentId: factId,
-    closedQuarter: quarter,
-    quarter,
-    ...line,
-    amount: amountString,
-    description: text,
-    ibcfPurpose: ibcfPurpose.optional(),
   }),
   'YearEndOutturnDetermined.v1': z.strictObject({
     ...inLedger,
-    contributions: amountString,
-    spent: amountString,
-    /** Spent minus contributions: above zero an overspend, below zero an underspend. */
-    net: amountString,
-    byStream: z.array(
+    ...outturnFigures,
+    byStream: z.array(z.strictObject({ fundingStream: name, ...outturnFigures })),
+    /** Each line's outturn: its actual plus its accruals. */
+    byLine: z.array(
       z.strictObject({
-        fundingStream: name,
-        contributions: amountString,
+        ...line,
         spent: amountString,
-        net: amountString,
+        accrued: amountString,
+        outturn: amountString,
       }),
     ),
   }),
@@ -209,6 +355,8 @@ export const ledgerEventSchemas = {
     net: amountString,
     allocations: z.array(z.strictObject({ partnerId: code, amount: amountString })),
   }),
+  'YearCloseRequested.v1': z.strictObject({ ...inLedger, ...digestFields }),
+  'YearClosed.v1': z.strictObject({ ...inLedger, ...digestFields, approvedBy: factId }),
 } as const;
 
 type Schemas = typeof ledgerEventSchemas;
@@ -218,9 +366,10 @@ export type LedgerEvent = {
 export type LedgerEventOf<Type extends LedgerEvent['type']> = Extract<LedgerEvent, { type: Type }>;
 
 /**
- * The ledger's events in four groups, the way the brief and the folds divide the work: money in
- * (contributions, receipts, grants), budget (allocations, releases, virements), money out (spend,
- * corrections, forecasts, savings) and control (closes, outturn, risk share). Every type is in
+ * The ledger's events in five groups, the way the brief and the folds divide the work: money in
+ * (contributions, dues, receipts, grants), budget (allocations, releases, virements), plan (the
+ * year's classification of schemes, phasing, RAG thresholds), money out (spend, credits,
+ * corrections, commitments, accruals, forecasts, savings) and control (closes, outturn, risk share). Every type is in
  * exactly one group (checked by a test), so each fold handles one group.
  */
 export const LEDGER_EVENT_GROUPS = {
@@ -229,6 +378,7 @@ export const LEDGER_EVENT_GROUPS = {
     'ContributionVariationRequested.v1',
     'ContributionVaried.v1',
     'ContributionVariationRejected.v1',
+    'ContributionDue.v1',
     'ContributionReceived.v1',
     'GrantAwardRecorded.v1',
     'GrantInstalmentReceived.v1',
@@ -240,10 +390,17 @@ export const LEDGER_EVENT_GROUPS = {
     'VirementApproved.v1',
     'VirementRejected.v1',
   ],
+  plan: ['SchemeClassified.v1', 'BudgetPhased.v1', 'RagThresholdsSet.v1'],
   moneyOut: [
     'SpendRecorded.v1',
+    'CreditNoteRecorded.v1',
     'SpendReversed.v1',
+    'SpendRecoded.v1',
+    'CommitmentRaised.v1',
+    'CommitmentReleased.v1',
+    'AccrualPosted.v1',
     'PriorPeriodAdjustmentPosted.v1',
+    'PriorYearAdjustmentPosted.v1',
     'ForecastUpdated.v1',
     'SavingPlanned.v1',
     'SavingRealised.v1',
@@ -253,6 +410,8 @@ export const LEDGER_EVENT_GROUPS = {
     'QuarterClosed.v1',
     'YearEndOutturnDetermined.v1',
     'RiskShareApplied.v1',
+    'YearCloseRequested.v1',
+    'YearClosed.v1',
   ],
 } as const satisfies Record<string, readonly LedgerEvent['type'][]>;
 

@@ -50,6 +50,14 @@ export const QUARTERS = ['Q1', 'Q2', 'Q3', 'Q4'] as const;
 export const quarter = z.enum(QUARTERS);
 export type Quarter = z.infer<typeof quarter>;
 
+/**
+ * The periods a posting counts in: the four quarters, then `YE`, the year-end adjustments made
+ * after Q4 closes and before the year closes (accruals, late invoices and credits, corrections).
+ */
+export const PERIODS = [...QUARTERS, 'YE'] as const;
+export const period = z.enum(PERIODS);
+export type Period = z.infer<typeof period>;
+
 /** An ISO calendar date, `2017-07-14`. */
 export const calendarDate = z.iso.date();
 
@@ -61,6 +69,11 @@ export const IBCF_PURPOSES = [
 ] as const;
 export const ibcfPurpose = z.enum(IBCF_PURPOSES);
 export type IbcfPurpose = z.infer<typeof ibcfPurpose>;
+
+/** An allocation from the plan as agreed, or one added later in the year. */
+export const ALLOCATION_BASES = ['original', 'supplementary'] as const;
+export const allocationBasis = z.enum(ALLOCATION_BASES);
+export type AllocationBasis = z.infer<typeof allocationBasis>;
 
 export const PARTNER_KINDS = ['Local Authority', 'CCG', 'ICB', 'Other'] as const;
 export const partnerKind = z.enum(PARTNER_KINDS);
@@ -83,6 +96,12 @@ export const percentage = z
     'write a percentage from 0 to 100 with at most two decimals',
   );
 
+/** A percentage (as the schema above writes it) in hundredths of a percent, exactly: "12.5" is 1250. */
+export function hundredthsOfPercent(text: string): number {
+  const [whole = '0', fraction = ''] = text.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}
+
 /** The first and last calendar dates of a quarter of a financial year. */
 export function quarterDates(year: string, value: Quarter): { first: string; last: string } {
   const startYear = Number(year.slice(0, 4));
@@ -96,6 +115,24 @@ export function quarterDates(year: string, value: Quarter): { first: string; las
     case 'Q4':
       return { first: `${startYear + 1}-01-01`, last: `${startYear + 1}-03-31` };
   }
+}
+
+/** The first and last calendar dates of a financial year: 1 April to 31 March. */
+export function yearDates(year: string): { first: string; last: string } {
+  return { first: quarterDates(year, 'Q1').first, last: quarterDates(year, 'Q4').last };
+}
+
+/** The quarter of the year a calendar date falls in; undefined for a date outside the year. */
+export function quarterOfDate(year: string, date: string): Quarter | undefined {
+  return QUARTERS.find((each) => {
+    const { first, last } = quarterDates(year, each);
+    return date >= first && date <= last;
+  });
+}
+
+/** Whether period `a` comes before period `b` (Q1 < Q2 < Q3 < Q4 < YE). */
+export function periodBefore(a: Period, b: Period): boolean {
+  return PERIODS.indexOf(a) < PERIODS.indexOf(b);
 }
 
 export function poolStreamId(poolId: string): string {

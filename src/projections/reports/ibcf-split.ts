@@ -1,13 +1,13 @@
-import { QUARTERS } from '../../events/catalogue/index.ts';
-import { own, zeroByQuarter } from '../view/amounts.ts';
-import type { PoolView, QuarterAmounts } from '../view/pool-view.ts';
+import { PERIODS } from '../../events/catalogue/index.ts';
+import { own } from '../view/amounts.ts';
+import type { PeriodAmounts, PoolView } from '../view/pool-view.ts';
 import { sumQuarters } from './figures.ts';
 
-/** iBCF spend by purpose and quarter: what the council reports to NHS England each quarter. */
+/** iBCF spend by purpose and period: what the council reports to NHS England each quarter. */
 export interface IbcfSplit {
   poolId: string;
   year: string;
-  purposes: { purpose: string; byQuarter: QuarterAmounts; total: string }[];
+  purposes: { purpose: string; byQuarter: PeriodAmounts; total: string }[];
 }
 
 export function ibcfSplit(view: PoolView, yearId: string): IbcfSplit | undefined {
@@ -15,9 +15,11 @@ export function ibcfSplit(view: PoolView, yearId: string): IbcfSplit | undefined
   if (year === undefined) return undefined;
   const purposes = Object.keys(year.ibcfByPurpose)
     .sort()
-    .map((purpose) => {
-      const byQuarter = own(year.ibcfByPurpose, purpose) ?? zeroByQuarter();
-      return { purpose, byQuarter, total: sumQuarters(byQuarter, QUARTERS).toString() };
+    .flatMap((purpose) => {
+      const amounts = own(year.ibcfByPurpose, purpose);
+      if (amounts === undefined) return [];
+      const { firstPeriod: _first, ...byQuarter } = amounts;
+      return [{ purpose, byQuarter, total: sumQuarters(byQuarter, PERIODS).toString() }];
     });
   return { poolId: view.poolId, year: yearId, purposes };
 }

@@ -2,7 +2,7 @@ import { Money } from '#money';
 import { own } from '../view/amounts.ts';
 import type { PoolView } from '../view/pool-view.ts';
 import { poolBalances } from './balances.ts';
-import type { RagThresholds } from './figures.ts';
+import { schemeColumns } from './figures.ts';
 
 /**
  * The figures an NHS England year-end return asks for: actual income (contributions received)
@@ -33,13 +33,10 @@ export interface NhsEnglandExtract {
   lines: Record<(typeof EXTRACT_LINE_COLUMNS)[number], string>[];
 }
 
-export function nhsEnglandExtract(
-  view: PoolView,
-  yearId: string,
-  thresholds: RagThresholds,
-): NhsEnglandExtract | undefined {
-  const balances = poolBalances(view, yearId, thresholds);
-  if (balances === undefined) return undefined;
+export function nhsEnglandExtract(view: PoolView, yearId: string): NhsEnglandExtract | undefined {
+  const balances = poolBalances(view, yearId);
+  const year = own(view.years, yearId);
+  if (balances === undefined || year === undefined) return undefined;
   return {
     poolId: view.poolId,
     hwbArea: view.registration?.hwbArea ?? '',
@@ -55,7 +52,7 @@ export function nhsEnglandExtract(
       actual: stream.spent,
     })),
     lines: balances.lines.map((line) => {
-      const scheme = own(view.schemes, line.schemeId);
+      const scheme = schemeColumns(view, year, line.schemeId);
       return {
         'Scheme ID': line.schemeId,
         'Scheme Name': line.schemeName,

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { Money } from '#money';
 import { canonicalJson } from '../../events/canonical-json.ts';
 import { QUARTERS, type Quarter } from '../../events/catalogue/index.ts';
-import { own, zeroByQuarter } from '../view/amounts.ts';
+import { own } from '../view/amounts.ts';
 import type { CorrectionRecord, PoolView, YearView } from '../view/pool-view.ts';
 import {
+  budgetToDate,
   compareSchemeIds,
   latestForecast,
   lineBudget,
@@ -14,14 +15,16 @@ import {
   type RagThresholds,
   rag,
   schemeLabel,
+  shownBy,
   sumQuarters,
+  thresholdsAt,
 } from './figures.ts';
 
 /**
  * The quarterly position for the CFO group: the year to the end of one quarter, and what moved in
- * it. Its digest is what a quarter close records; since every posting lands in an open quarter,
- * the position of a closed quarter never changes, and corrections made later are listed beside
- * it, not folded into it.
+ * it. Its digest is what a quarter close records; since every posting counts in an open period,
+ * the position of a closed quarter never changes, and corrections and late postings made later
+ * are listed beside it, not folded into it.
  */
 export interface QuarterlyReport {
   position: QuarterlyPosition;
@@ -33,7 +36,7 @@ export interface QuarterlyReport {
     closedBy: string | null;
     closedDigest: string | null;
   };
-  /** Reversals and adjustments posted in later quarters that correct this one. */
+  /** Corrections and late postings, made in later periods, that belong to this quarter. */
   correctionsSinceClose: CorrectionRecord[];
 }
 
@@ -50,8 +53,11 @@ export interface QuarterlyPosition {
     fundingStream: string;
     budget: string;
     budgetMovement: string;
+    budgetToDate: string;
     spendInQuarter: string;
     spendYearToDate: string;
+    varianceToDate: string;
+    committed: string;
     forecastOutturn: string;
     forecastGiven: boolean;
     forecastMovement: string;
@@ -61,21 +67,33 @@ export interface QuarterlyPosition {
   streams: {
     fundingStream: string;
     contributions: string;
+    due: string;
     received: string;
     budget: string;
+    budgetToDate: string;
     spendInQuarter: string;
     spendYearToDate: string;
+    committed: string;
     forecastOutturn: string;
     variance: string;
   }[];
   schemeTypes: {
     schemeType: string;
     budget: string;
+    budgetToDate: string;
     spendYearToDate: string;
     forecastOutturn: string;
     variance: string;
   }[];
-  partners: { partnerId: string; name: string; contributions: string; received: string }[];
+  partners: {
+    partnerId: string;
+    name: string;
+    contributions: string;
+    due: string;
+    received: string;
+    /** Due less received at the quarter's end: what the partner still owes the pool. */
+    outstanding: string;
+  }[];
   virements: YearView['virements'];
   variations: YearView['variations'];
   ibcfByPurpose: { purpose: string; inQuarter: string; yearToDate: string }[];
@@ -88,8 +106,10 @@ export interface QuarterlyPosition {
   }[];
   totals: {
     budget: string;
+    budgetToDate: string;
     spendInQuarter: string;
     spendYearToDate: string;
+    committed: string;
     forecastOutturn: string;
     variance: string;
   };
@@ -99,11 +119,10 @@ export function quarterlyReport(
   view: PoolView,
   yearId: string,
   quarter: Quarter,
-  thresholds: RagThresholds,
 ): QuarterlyReport | undefined {
   const year = own(view.years, yearId);
   if (year === undefined) return undefined;
-  const position = quarterlyPosition(view, year, quarter, thresholds);
+  const position = quarterlyPosition(view, year, quarter);
   const control = year.quarters[quarter];
   return {
     position,
@@ -133,15 +152,16 @@ interface Period {
 
 type PositionLine = ReturnType<typeof positionLines>[number];
 
-function quarterlyPosition(
-  view: PoolView,
-  year: YearView,
-  quarter: Quarter,
-  thresholds: RagThresholds,
-): QuarterlyPosition {
+/**
+ * The position from the postings of the quarters to date only, showing only what had been posted
+ * by the quarter's end: nothing recorded later changes it (docs/decisions/0008).
+ */
+function quarterlyPosition(view: PoolView, year: YearView, quarter: Quarter): QuarterlyPosition {
   const toDate = QUARTERS.slice(0, QUARTERS.indexOf(quarter) + 1);
   const period: Period = { quarter, toDate, before: toDate.slice(0, -1) };
+  const thresholds = thresholdsAt(year, quarter);
   const lines = positionLines(view, year, period, thresholds);
+  const partners = positionPartners(view, year, period);
   return {
     poolId: view.poolId,
     poolName: view.registration?.name ?? '',
@@ -149,55 +169,66 @@ function quarterlyPosition(
     quarter,
     ragThresholds: thresholds,
     lines: lines.map(lineFigures),
-    streams: orderedStreams(year).map((fundingStream) => {
-      const ofStream = lines.filter((line) => line.fundingStream === fundingStream);
-      return {
-        fundingStream,
-        contributions: streamContributions(year, fundingStream, toDate).toString(),
-        received: streamReceived(year, fundingStream, toDate).toString(),
-        spendInQuarter: sumOf(ofStream, (row) => row.spendInQuarter).toString(),
-        ...aggregate(ofStream),
-      };
-    }),
+    streams: positionStreams(year, period, lines),
     schemeTypes: [...new Set(lines.map((line) => line.schemeType))].sort().map((schemeType) => ({
       schemeType,
       ...aggregate(lines.filter((line) => line.schemeType === schemeType)),
     })),
-    partners: positionPartners(view, year, toDate),
+    partners,
     ...decisionsInQuarter(year, period),
     ibcfByPurpose: ibcfInQuarter(year, period),
     savings: savingsInQuarter(view, year, period),
     totals: {
       ...aggregate(lines),
       spendInQuarter: sumOf(lines, (row) => row.spendInQuarter).toString(),
+      committed: sumOf(lines, (row) => row.committed).toString(),
     },
   };
 }
 
 function positionLines(view: PoolView, year: YearView, period: Period, thresholds: RagThresholds) {
   const { quarter, toDate, before } = period;
-  return orderedLines(year).map(({ schemeId, fundingStream, figures }) => {
+  return orderedLines(year, quarter).map(({ schemeId, fundingStream, figures }) => {
     const budget = lineBudget(figures, toDate);
+    const toDateBudget = budgetToDate(figures, quarter);
     const spendYearToDate = sumQuarters(figures.spendByQuarter, toDate);
-    const given = latestForecast(figures, toDate);
-    const forecast = given ?? budget;
+    const committed = sumQuarters(figures.committedByQuarter, toDate);
+    const given =
+      quarter === 'Q4'
+        ? figures.forecastByQuarter.Q4 === null
+          ? undefined
+          : Money.parseTotal(figures.forecastByQuarter.Q4)
+        : latestForecast(figures, toDate);
+    // At Q4's end the year is over: without a Q4 forecast, what is spent and committed is the outturn.
+    const forecast = given ?? (quarter === 'Q4' ? spendYearToDate.plus(committed) : budget);
     const previousForecast =
       before.length === 0
         ? forecast
         : (latestForecast(figures, before) ?? lineBudget(figures, before));
     return {
       schemeId,
-      ...schemeLabel(view, schemeId),
+      ...schemeLabel(view, year, schemeId),
       fundingStream,
       budget,
       budgetMovement: budget.minus(lineBudget(figures, before)),
+      budgetToDate: toDateBudget,
       spendInQuarter: Money.parseTotal(figures.spendByQuarter[quarter]),
       spendYearToDate,
+      committed,
       forecast,
       forecastGiven: given !== undefined,
       forecastMovement: forecast.minus(previousForecast),
       variance: forecast.minus(budget),
-      rag: rag(budget, spendYearToDate, forecast, thresholds),
+      rag: rag(
+        {
+          budget,
+          budgetToDate: toDateBudget,
+          spendToDate: spendYearToDate,
+          spent: spendYearToDate,
+          forecast,
+        },
+        thresholds,
+      ),
     };
   });
 }
@@ -210,8 +241,11 @@ function lineFigures(line: PositionLine): QuarterlyPosition['lines'][number] {
     fundingStream: line.fundingStream,
     budget: line.budget.toString(),
     budgetMovement: line.budgetMovement.toString(),
+    budgetToDate: line.budgetToDate.toString(),
     spendInQuarter: line.spendInQuarter.toString(),
     spendYearToDate: line.spendYearToDate.toString(),
+    varianceToDate: line.spendYearToDate.minus(line.budgetToDate).toString(),
+    committed: line.committed.toString(),
     forecastOutturn: line.forecast.toString(),
     forecastGiven: line.forecastGiven,
     forecastMovement: line.forecastMovement.toString(),
@@ -227,33 +261,80 @@ function sumOf<Row>(rows: readonly Row[], pick: (row: Row) => Money): Money {
 function aggregate(rows: readonly PositionLine[]) {
   return {
     budget: sumOf(rows, (row) => row.budget).toString(),
+    budgetToDate: sumOf(rows, (row) => row.budgetToDate).toString(),
     spendYearToDate: sumOf(rows, (row) => row.spendYearToDate).toString(),
     forecastOutturn: sumOf(rows, (row) => row.forecast).toString(),
     variance: sumOf(rows, (row) => row.variance).toString(),
   };
 }
 
-function positionPartners(view: PoolView, year: YearView, toDate: readonly Quarter[]) {
-  return view.partners.map((partner) => {
-    const byStream = Object.values(own(year.contributions, partner.partnerId) ?? {});
-    return {
-      partnerId: partner.partnerId,
-      name: partner.name,
-      contributions: sumOf(byStream, (stream) =>
-        sumQuarters(stream.plannedByQuarter, toDate).plus(
-          sumQuarters(stream.variedByQuarter, toDate),
+/** Per stream: what partners contribute, owe and paid to date, and its lines' figures. */
+function positionStreams(year: YearView, period: Period, lines: readonly PositionLine[]) {
+  const money = contributionsToDate(year, period);
+  return orderedStreams(year)
+    .filter(
+      (fundingStream) =>
+        lines.some((line) => line.fundingStream === fundingStream) ||
+        money.some((entry) => entry.fundingStream === fundingStream),
+    )
+    .map((fundingStream) => {
+      const ofStream = lines.filter((line) => line.fundingStream === fundingStream);
+      const received = money.filter((entry) => entry.fundingStream === fundingStream);
+      return {
+        fundingStream,
+        contributions: sumOf(received, (entry) => entry.contributions).toString(),
+        due: sumOf(received, (entry) => entry.due).toString(),
+        received: sumOf(received, (entry) => entry.received).toString(),
+        budget: sumOf(ofStream, (row) => row.budget).toString(),
+        budgetToDate: sumOf(ofStream, (row) => row.budgetToDate).toString(),
+        spendInQuarter: sumOf(ofStream, (row) => row.spendInQuarter).toString(),
+        spendYearToDate: sumOf(ofStream, (row) => row.spendYearToDate).toString(),
+        committed: sumOf(ofStream, (row) => row.committed).toString(),
+        forecastOutturn: sumOf(ofStream, (row) => row.forecast).toString(),
+        variance: sumOf(ofStream, (row) => row.variance).toString(),
+      };
+    });
+}
+
+/** Each partner's contributions to each stream as they stood at the quarter's end. */
+function contributionsToDate(year: YearView, period: Period) {
+  return Object.entries(year.contributions).flatMap(([partnerId, byStream]) =>
+    Object.entries(byStream)
+      .filter(([, figures]) => shownBy(figures.firstPeriod, period.quarter))
+      .map(([fundingStream, figures]) => ({
+        partnerId,
+        fundingStream,
+        contributions: sumQuarters(figures.plannedByQuarter, period.toDate).plus(
+          sumQuarters(figures.variedByQuarter, period.toDate),
         ),
-      ).toString(),
-      received: sumOf(byStream, (stream) =>
-        sumQuarters(stream.receivedByQuarter, toDate),
-      ).toString(),
-    };
-  });
+        due: sumQuarters(figures.dueByQuarter, period.toDate),
+        received: sumQuarters(figures.receivedByQuarter, period.toDate),
+      })),
+  );
+}
+
+function positionPartners(view: PoolView, year: YearView, period: Period) {
+  const money = contributionsToDate(year, period);
+  return view.partners
+    .filter((partner) => money.some((entry) => entry.partnerId === partner.partnerId))
+    .map((partner) => {
+      const ofPartner = money.filter((entry) => entry.partnerId === partner.partnerId);
+      const due = sumOf(ofPartner, (entry) => entry.due);
+      const received = sumOf(ofPartner, (entry) => entry.received);
+      return {
+        partnerId: partner.partnerId,
+        name: partner.name,
+        contributions: sumOf(ofPartner, (entry) => entry.contributions).toString(),
+        due: due.toString(),
+        received: received.toString(),
+        outstanding: due.minus(received).toString(),
+      };
+    });
 }
 
 /** Virements and variations requested or decided in the quarter, as they stood at its end. */
 function decisionsInQuarter(year: YearView, period: Period) {
-  const inQuarter = (decidedIn: Quarter | null, requestedIn: Quarter) =>
+  const inQuarter = (decidedIn: string | null, requestedIn: string) =>
     decidedIn === period.quarter || requestedIn === period.quarter;
   return {
     virements: year.virements
@@ -268,69 +349,42 @@ function decisionsInQuarter(year: YearView, period: Period) {
 function ibcfInQuarter(year: YearView, period: Period) {
   return Object.keys(year.ibcfByPurpose)
     .sort()
-    .map((purpose) => {
-      const amounts = own(year.ibcfByPurpose, purpose) ?? zeroByQuarter();
-      return {
-        purpose,
-        inQuarter: amounts[period.quarter],
-        yearToDate: sumQuarters(amounts, period.toDate).toString(),
-      };
+    .flatMap((purpose) => {
+      const amounts = own(year.ibcfByPurpose, purpose);
+      if (amounts === undefined || !shownBy(amounts.firstPeriod, period.quarter)) return [];
+      return [
+        {
+          purpose,
+          inQuarter: amounts[period.quarter],
+          yearToDate: sumQuarters(amounts, period.toDate).toString(),
+        },
+      ];
     });
 }
 
 function savingsInQuarter(view: PoolView, year: YearView, period: Period) {
   return Object.keys(year.savings)
     .sort(compareSchemeIds)
-    .map((schemeId) => {
-      const saving = own(year.savings, schemeId) ?? {
-        planned: '0.00',
-        cashablePlanned: '0.00',
-        realisedByQuarter: zeroByQuarter(),
-      };
-      return {
-        schemeId,
-        schemeName: schemeLabel(view, schemeId).schemeName,
-        planned: saving.planned,
-        realisedInQuarter: saving.realisedByQuarter[period.quarter],
-        realisedYearToDate: sumQuarters(saving.realisedByQuarter, period.toDate).toString(),
-      };
+    .flatMap((schemeId) => {
+      const saving = own(year.savings, schemeId);
+      if (saving === undefined || !shownBy(saving.firstPeriod, period.quarter)) return [];
+      return [
+        {
+          schemeId,
+          schemeName: schemeLabel(view, year, schemeId).schemeName,
+          planned: sumQuarters(saving.plannedByQuarter, period.toDate).toString(),
+          realisedInQuarter: saving.realisedByQuarter[period.quarter],
+          realisedYearToDate: sumQuarters(saving.realisedByQuarter, period.toDate).toString(),
+        },
+      ];
     });
 }
 
-/** A request as it stood at the quarter's end: one decided in a later quarter was still pending. */
+/** A request as it stood at the quarter's end: one decided in a later period was still pending. */
 function asAtQuarterEnd<
-  Request extends { status: string; decidedBy: string | null; decidedIn: Quarter | null },
+  Request extends { status: string; decidedBy: string | null; decidedIn: string | null },
 >(request: Request, toDate: readonly Quarter[]): Request {
-  if (request.decidedIn !== null && toDate.includes(request.decidedIn)) return request;
+  if (request.decidedIn !== null && (toDate as readonly string[]).includes(request.decidedIn))
+    return request;
   return { ...request, status: 'pending', decidedBy: null, decidedIn: null };
-}
-
-function streamContributions(
-  year: YearView,
-  fundingStream: string,
-  quarters: readonly Quarter[],
-): Money {
-  return Money.sum(
-    Object.values(year.contributions).map((byStream) => {
-      const figures = own(byStream, fundingStream);
-      return figures === undefined
-        ? Money.zero
-        : sumQuarters(figures.plannedByQuarter, quarters).plus(
-            sumQuarters(figures.variedByQuarter, quarters),
-          );
-    }),
-  );
-}
-
-function streamReceived(
-  year: YearView,
-  fundingStream: string,
-  quarters: readonly Quarter[],
-): Money {
-  return Money.sum(
-    Object.values(year.contributions).map((byStream) => {
-      const figures = own(byStream, fundingStream);
-      return figures === undefined ? Money.zero : sumQuarters(figures.receivedByQuarter, quarters);
-    }),
-  );
 }

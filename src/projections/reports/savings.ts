@@ -1,7 +1,6 @@
-import { Money } from '#money';
-import { own, zeroByQuarter } from '../view/amounts.ts';
-import type { PoolView, QuarterAmounts } from '../view/pool-view.ts';
-import { compareSchemeIds, sumQuarters } from './figures.ts';
+import { own } from '../view/amounts.ts';
+import type { PeriodAmounts, PoolView } from '../view/pool-view.ts';
+import { compareSchemeIds, schemeLabel, sumQuarters } from './figures.ts';
 
 /** Savings planned against realised, per scheme: unrealised = planned - realised. */
 export interface SavingsReport {
@@ -12,7 +11,7 @@ export interface SavingsReport {
     schemeName: string;
     planned: string;
     cashablePlanned: string;
-    realisedByQuarter: QuarterAmounts;
+    realisedByQuarter: PeriodAmounts;
     realised: string;
     unrealised: string;
   }[];
@@ -23,22 +22,22 @@ export function savingsReport(view: PoolView, yearId: string): SavingsReport | u
   if (year === undefined) return undefined;
   const schemes = Object.keys(year.savings)
     .sort(compareSchemeIds)
-    .map((schemeId) => {
-      const saving = own(year.savings, schemeId) ?? {
-        planned: '0.00',
-        cashablePlanned: '0.00',
-        realisedByQuarter: zeroByQuarter(),
-      };
+    .flatMap((schemeId) => {
+      const saving = own(year.savings, schemeId);
+      if (saving === undefined) return [];
+      const planned = sumQuarters(saving.plannedByQuarter);
       const realised = sumQuarters(saving.realisedByQuarter);
-      return {
-        schemeId,
-        schemeName: own(view.schemes, schemeId)?.name ?? '',
-        planned: saving.planned,
-        cashablePlanned: saving.cashablePlanned,
-        realisedByQuarter: saving.realisedByQuarter,
-        realised: realised.toString(),
-        unrealised: Money.parseTotal(saving.planned).minus(realised).toString(),
-      };
+      return [
+        {
+          schemeId,
+          schemeName: schemeLabel(view, year, schemeId).schemeName,
+          planned: planned.toString(),
+          cashablePlanned: sumQuarters(saving.cashablePlannedByQuarter).toString(),
+          realisedByQuarter: { ...saving.realisedByQuarter },
+          realised: realised.toString(),
+          unrealised: planned.minus(realised).toString(),
+        },
+      ];
     });
   return { poolId: view.poolId, year: yearId, schemes };
 }

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Money } from '#money';
+import { canonicalJson } from '../../events/canonical-json.ts';
 import { own } from '../view/amounts.ts';
 import type { PoolView, YearView } from '../view/pool-view.ts';
 import { type Balances, poolBalances } from './balances.ts';
-import { compareSchemeIds, type RagThresholds } from './figures.ts';
+import { compareSchemeIds } from './figures.ts';
 
 /**
  * The year-end pooled fund statement: contributions by partner and stream, expenditure by scheme,
@@ -27,21 +29,26 @@ export interface YearEndStatement {
     schemeType: string;
     budget: string;
     spent: string;
+    accrued: string;
+    /** Spent plus accrued: the outturn. */
+    expenditure: string;
     variance: string;
   }[];
   expenditureBySchemeType: {
     schemeType: string;
     budget: string;
-    spent: string;
+    expenditure: string;
     variance: string;
   }[];
   expenditureByStream: {
     fundingStream: string;
     contributions: string;
     spent: string;
+    accrued: string;
+    expenditure: string;
     net: string;
   }[];
-  net: { contributions: string; spent: string; net: string };
+  net: { contributions: string; expenditure: string; net: string };
   riskShare: {
     status: 'applied' | 'projected';
     basis: string;
@@ -50,18 +57,30 @@ export interface YearEndStatement {
   carryForward: string;
 }
 
-export function yearEndStatement(
-  view: PoolView,
-  yearId: string,
-  thresholds: RagThresholds,
-): YearEndStatement | undefined {
+export function yearEndStatement(view: PoolView, yearId: string): YearEndStatement | undefined {
   const year = own(view.years, yearId);
-  const balances = poolBalances(view, yearId, thresholds);
+  const balances = poolBalances(view, yearId);
   if (year === undefined || balances === undefined) return undefined;
   const expenditureByScheme = bySchemes(balances);
+  const expenditureByStream = balances.streams.map((stream) => {
+    const accrued = sum(
+      balances.lines
+        .filter((line) => line.fundingStream === stream.fundingStream)
+        .map((line) => line.accrued),
+    );
+    const expenditure = Money.parseTotal(stream.spent).plus(accrued);
+    return {
+      fundingStream: stream.fundingStream,
+      contributions: stream.contributions,
+      spent: stream.spent,
+      accrued: accrued.toString(),
+      expenditure: expenditure.toString(),
+      net: expenditure.minus(Money.parseTotal(stream.contributions)).toString(),
+    };
+  });
   const totalContributions = sum(balances.streams.map((stream) => stream.contributions));
-  const totalSpent = sum(balances.streams.map((stream) => stream.spent));
-  const net = totalSpent.minus(totalContributions);
+  const totalExpenditure = sum(expenditureByStream.map((stream) => stream.expenditure));
+  const net = totalExpenditure.minus(totalContributions);
   const applied = year.riskShare;
   return {
     poolId: view.poolId,
@@ -71,15 +90,10 @@ export function yearEndStatement(
     contributions: contributionsByPartner(view, year),
     expenditureByScheme,
     expenditureBySchemeType: bySchemeTypes(expenditureByScheme),
-    expenditureByStream: balances.streams.map((stream) => ({
-      fundingStream: stream.fundingStream,
-      contributions: stream.contributions,
-      spent: stream.spent,
-      net: Money.parseTotal(stream.spent).minus(Money.parseTotal(stream.contributions)).toString(),
-    })),
+    expenditureByStream,
     net: {
       contributions: totalContributions.toString(),
-      spent: totalSpent.toString(),
+      expenditure: totalExpenditure.toString(),
       net: net.toString(),
     },
     riskShare:
@@ -101,8 +115,9 @@ function sum(values: readonly string[]): Money {
   return Money.sum(values.map((value) => Money.parseTotal(value)));
 }
 
+/** The partners that contribute to the year: one that joined the pool later is not in it. */
 function contributionsByPartner(view: PoolView, year: YearView) {
-  return view.partners.map((partner) => {
+  return view.partners.flatMap((partner) => {
     const ofPartner = own(year.contributions, partner.partnerId) ?? {};
     const byStream = Object.keys(ofPartner)
       .map((fundingStream) => ({
@@ -110,12 +125,15 @@ function contributionsByPartner(view: PoolView, year: YearView) {
         amount: balancesContribution(own(ofPartner, fundingStream)).toString(),
       }))
       .filter((entry) => !Money.parseTotal(entry.amount).isZero());
-    return {
-      partnerId: partner.partnerId,
-      name: partner.name,
-      byStream,
-      total: sum(byStream.map((entry) => entry.amount)).toString(),
-    };
+    if (own(year.contributions, partner.partnerId) === undefined) return [];
+    return [
+      {
+        partnerId: partner.partnerId,
+        name: partner.name,
+        byStream,
+        total: sum(byStream.map((entry) => entry.amount)).toString(),
+      },
+    ];
   });
 }
 
@@ -127,13 +145,17 @@ function bySchemes(balances: Balances): YearEndStatement['expenditureByScheme'] 
     const lines = balances.lines.filter((line) => line.schemeId === schemeId);
     const budget = sum(lines.map((line) => line.currentBudget));
     const spent = sum(lines.map((line) => line.spent));
+    const accrued = sum(lines.map((line) => line.accrued));
+    const expenditure = spent.plus(accrued);
     return {
       schemeId,
       schemeName: lines[0]?.schemeName ?? '',
       schemeType: lines[0]?.schemeType ?? '',
       budget: budget.toString(),
       spent: spent.toString(),
-      variance: spent.minus(budget).toString(),
+      accrued: accrued.toString(),
+      expenditure: expenditure.toString(),
+      variance: expenditure.minus(budget).toString(),
     };
   });
 }
@@ -145,12 +167,12 @@ function bySchemeTypes(
   return schemeTypes.map((schemeType) => {
     const ofType = schemes.filter((scheme) => scheme.schemeType === schemeType);
     const budget = sum(ofType.map((scheme) => scheme.budget));
-    const spent = sum(ofType.map((scheme) => scheme.spent));
+    const expenditure = sum(ofType.map((scheme) => scheme.expenditure));
     return {
       schemeType,
       budget: budget.toString(),
-      spent: spent.toString(),
-      variance: spent.minus(budget).toString(),
+      expenditure: expenditure.toString(),
+      variance: expenditure.minus(budget).toString(),
     };
   });
 }
@@ -166,4 +188,9 @@ function balancesContribution(
       (amount) => Money.parseTotal(amount),
     ),
   );
+}
+
+/** SHA-256 of the statement's canonical JSON: what a year close records and an auditor checks. */
+export function yearEndDigest(statement: YearEndStatement): string {
+  return createHash('sha256').update(canonicalJson(statement)).digest('hex');
 }

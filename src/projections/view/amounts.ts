@@ -1,6 +1,6 @@
 import { Money } from '#money';
-import type { Quarter } from '../../events/catalogue/index.ts';
-import type { QuarterAmounts } from './types.ts';
+import { type Period, periodBefore } from '../../events/catalogue/index.ts';
+import type { PeriodAmounts } from './types.ts';
 
 /**
  * Small pieces the folds share. Records keyed by data (scheme ids, funding streams, partners)
@@ -37,8 +37,8 @@ export function entry<Value>(
   return created;
 }
 
-export function zeroByQuarter(): QuarterAmounts {
-  return { Q1: '0.00', Q2: '0.00', Q3: '0.00', Q4: '0.00' };
+export function zeroByPeriod(): PeriodAmounts {
+  return { Q1: '0.00', Q2: '0.00', Q3: '0.00', Q4: '0.00', YE: '0.00' };
 }
 
 /** Adds an amount to a decimal-string figure, exactly. */
@@ -46,8 +46,13 @@ export function addAmount(figure: string, amount: string): string {
   return Money.parseTotal(figure).plus(Money.parseTotal(amount)).toString();
 }
 
-export function addTo(amounts: QuarterAmounts, quarter: Quarter, amount: string): void {
-  amounts[quarter] = addAmount(amounts[quarter], amount);
+export function addTo(amounts: PeriodAmounts, period: Period, amount: string): void {
+  amounts[period] = addAmount(amounts[period], amount);
+}
+
+/** The earlier of two periods. */
+export function earlierPeriod(a: Period, b: Period): Period {
+  return periodBefore(b, a) ? b : a;
 }
 
 /**

@@ -1,29 +1,26 @@
 import type { LedgerEventIn } from '../../events/catalogue/index.ts';
+import { own } from './amounts.ts';
 import type { YearView } from './types.ts';
 
-/** Folds control: quarter closes, the outturn and the risk share. */
+/** Folds control: quarter closes, the outturn, the risk share, the year close. */
 export function foldControl(year: YearView, event: LedgerEventIn<'control'>): void {
   switch (event.type) {
     case 'QuarterCloseRequested.v1':
       year.quarters[event.data.quarter].closeRequestedBy = event.data.requestedBy;
       return;
     case 'QuarterClosed.v1':
-      year.quarters[event.data.quarter] = {
-        closeRequestedBy: event.data.requestedBy,
-        closedBy: event.data.approvedBy,
-        reportDigest: event.data.reportDigest,
-        ledgerVersion: event.data.ledgerVersion,
-        poolVersion: event.data.poolVersion,
-      };
+      year.quarters[event.data.quarter] = closed(event.data);
       year.closedQuarters += 1;
       return;
-    case 'YearEndOutturnDetermined.v1':
-      year.outturn = {
-        contributions: event.data.contributions,
-        spent: event.data.spent,
-        net: event.data.net,
-      };
+    case 'YearEndOutturnDetermined.v1': {
+      const { contributions, spent, accrued, expenditure, net } = event.data;
+      year.outturn = { contributions, spent, accrued, expenditure, net };
+      for (const outturn of event.data.byLine) {
+        const figures = own(own(year.lines, outturn.schemeId) ?? {}, outturn.fundingStream);
+        if (figures !== undefined) figures.outturn = outturn.outturn;
+      }
       return;
+    }
     case 'RiskShareApplied.v1':
       year.riskShare = {
         basis: event.data.basis,
@@ -31,5 +28,27 @@ export function foldControl(year: YearView, event: LedgerEventIn<'control'>): vo
         allocations: event.data.allocations,
       };
       return;
+    case 'YearCloseRequested.v1':
+      year.yearClose.closeRequestedBy = event.data.requestedBy;
+      return;
+    case 'YearClosed.v1':
+      year.yearClose = closed(event.data);
+      return;
   }
+}
+
+function closed(data: {
+  requestedBy: string;
+  approvedBy: string;
+  reportDigest: string;
+  ledgerVersion: number;
+  poolVersion: number;
+}) {
+  return {
+    closeRequestedBy: data.requestedBy,
+    closedBy: data.approvedBy,
+    reportDigest: data.reportDigest,
+    ledgerVersion: data.ledgerVersion,
+    poolVersion: data.poolVersion,
+  };
 }

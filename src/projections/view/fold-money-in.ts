@@ -1,22 +1,18 @@
-import type { LedgerEventIn, Quarter } from '../../events/catalogue/index.ts';
+import type { LedgerEventIn, Period } from '../../events/catalogue/index.ts';
 import { addAmount, addTo, entry, own } from './amounts.ts';
-import type { YearView } from './types.ts';
+import type { ContributionFigures, StreamFigures, YearView } from './types.ts';
 import { addStream, contribution, request, settle } from './year-view-parts.ts';
 
-/** Folds money in: contributions planned and varied, receipts, grants and instalments. */
-export function foldMoneyIn(year: YearView, event: LedgerEventIn<'moneyIn'>, open: Quarter): void {
+/** Folds money in: contributions planned and varied, amounts due, receipts, grants. */
+export function foldMoneyIn(year: YearView, event: LedgerEventIn<'moneyIn'>): void {
+  const { quarter } = event.data;
   switch (event.type) {
     case 'ContributionPlanned.v1':
-      addTo(
-        contribution(year, event.data.partnerId, event.data.fundingStream).plannedByQuarter,
-        event.data.quarter,
-        event.data.amount,
-      );
-      addStream(year, event.data.fundingStream, 'planned', event.data.amount);
+      addContribution(year, event.data, 'plannedByQuarter', 'planned', event.data.amount);
       return;
     case 'ContributionVariationRequested.v1':
       year.variations.push({
-        ...request(event.data.requestedBy, open),
+        ...request(event.data.requestedBy, quarter),
         variationId: event.data.variationId,
         partnerId: event.data.partnerId,
         fundingStream: event.data.fundingStream,
@@ -30,14 +26,9 @@ export function foldMoneyIn(year: YearView, event: LedgerEventIn<'moneyIn'>, ope
         event.data.variationId,
         'approved',
         event.data.approvedBy,
-        event.data.quarter,
+        quarter,
       );
-      addTo(
-        contribution(year, event.data.partnerId, event.data.fundingStream).variedByQuarter,
-        event.data.quarter,
-        event.data.change,
-      );
-      addStream(year, event.data.fundingStream, 'varied', event.data.change);
+      addContribution(year, event.data, 'variedByQuarter', 'varied', event.data.change);
       return;
     case 'ContributionVariationRejected.v1':
       settle(
@@ -46,16 +37,14 @@ export function foldMoneyIn(year: YearView, event: LedgerEventIn<'moneyIn'>, ope
         event.data.variationId,
         'rejected',
         event.data.rejectedBy,
-        open,
+        quarter,
       );
       return;
+    case 'ContributionDue.v1':
+      addContribution(year, event.data, 'dueByQuarter', 'due', event.data.amount);
+      return;
     case 'ContributionReceived.v1':
-      addTo(
-        contribution(year, event.data.partnerId, event.data.fundingStream).receivedByQuarter,
-        open,
-        event.data.amount,
-      );
-      addStream(year, event.data.fundingStream, 'received', event.data.amount);
+      addContribution(year, event.data, 'receivedByQuarter', 'received', event.data.amount);
       return;
     case 'GrantAwardRecorded.v1':
       entry(year.grants, event.data.grantId, () => ({
@@ -70,4 +59,17 @@ export function foldMoneyIn(year: YearView, event: LedgerEventIn<'moneyIn'>, ope
       return;
     }
   }
+}
+
+/** A partner's contribution figure for a stream, in its period, and the stream's total with it. */
+function addContribution(
+  year: YearView,
+  posting: { partnerId: string; fundingStream: string; quarter: Period },
+  figure: Exclude<keyof ContributionFigures, 'firstPeriod'>,
+  streamFigure: keyof StreamFigures,
+  amount: string,
+): void {
+  const { partnerId, fundingStream, quarter } = posting;
+  addTo(contribution(year, partnerId, fundingStream, quarter)[figure], quarter, amount);
+  addStream(year, fundingStream, streamFigure, amount);
 }

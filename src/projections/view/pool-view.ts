@@ -3,7 +3,6 @@ import {
   type LedgerEvent,
   type LedgerEventIn,
   ledgerEventGroup,
-  QUARTERS,
 } from '../../events/catalogue/index.ts';
 import { poolEventSchemas } from '../../events/catalogue/pool-events.ts';
 import { dictionary, entry, own } from './amounts.ts';
@@ -11,7 +10,8 @@ import { foldBudget } from './fold-budget.ts';
 import { foldControl } from './fold-control.ts';
 import { foldMoneyIn } from './fold-money-in.ts';
 import { foldMoneyOut } from './fold-money-out.ts';
-import type { PoolView, QuarterControl, YearView } from './types.ts';
+import { foldPlan } from './fold-plan.ts';
+import type { CloseControl, PoolView, YearView } from './types.ts';
 
 export type * from './types.ts';
 
@@ -71,14 +71,15 @@ export function applyToPoolView(
 
 /** Folds one event of a pool's year ledger into its year view, by the event's group. */
 export function applyLedgerEvent(year: YearView, event: LedgerEvent): void {
-  // Events that carry no quarter of their own count in the quarter open when they were recorded.
-  const open = QUARTERS[year.closedQuarters] ?? 'Q4';
   switch (ledgerEventGroup(event.type)) {
     case 'moneyIn':
-      foldMoneyIn(year, event as LedgerEventIn<'moneyIn'>, open);
+      foldMoneyIn(year, event as LedgerEventIn<'moneyIn'>);
       return;
     case 'budget':
-      foldBudget(year, event as LedgerEventIn<'budget'>, open);
+      foldBudget(year, event as LedgerEventIn<'budget'>);
+      return;
+    case 'plan':
+      foldPlan(year, event as LedgerEventIn<'plan'>);
       return;
     case 'moneyOut':
       foldMoneyOut(year, event as LedgerEventIn<'moneyOut'>);
@@ -108,7 +109,7 @@ export function yearOf(view: PoolView, year: string): YearView {
 }
 
 export function emptyYearView(year: string): YearView {
-  const control = (): QuarterControl => ({
+  const control = (): CloseControl => ({
     closeRequestedBy: null,
     closedBy: null,
     reportDigest: null,
@@ -120,13 +121,17 @@ export function emptyYearView(year: string): YearView {
     ledgerVersion: 0,
     referenceData: null,
     closedQuarters: 0,
+    schemes: dictionary(),
+    ragThresholds: { Q1: null, Q2: null, Q3: null, Q4: null, YE: null },
     streams: dictionary(),
     grants: dictionary(),
     contributions: dictionary(),
     lines: dictionary(),
+    commitments: dictionary(),
     ibcfByPurpose: dictionary(),
     savings: dictionary(),
     quarters: { Q1: control(), Q2: control(), Q3: control(), Q4: control() },
+    yearClose: control(),
     virements: [],
     variations: [],
     corrections: [],

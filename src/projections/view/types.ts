@@ -1,4 +1,9 @@
-import type { Quarter, ReferenceData, SchemeColumns } from '../../events/catalogue/index.ts';
+import type {
+  Period,
+  Quarter,
+  ReferenceData,
+  SchemeColumns,
+} from '../../events/catalogue/index.ts';
 
 /**
  * The pool view: everything the reports need about one pool, folded from its events. Plain JSON
@@ -6,9 +11,10 @@ import type { Quarter, ReferenceData, SchemeColumns } from '../../events/catalog
  *
  * Ledger events are folded without looking at the pool's own facts and the other way round, so
  * the view is the same whether the pool's and the ledger's streams are folded interleaved, in
- * global order, or one after the other. Every effect lands in the quarter stamped on the event or,
- * for events without one, in the quarter open when it was recorded: a closed quarter's figures
- * never change afterwards.
+ * global order, or one after the other. Every effect lands in the period the event names (a
+ * quarter, or YE for year-end adjustments), and every keyed record remembers the first period it
+ * was posted in, so a quarterly position shows exactly what was posted by its quarter's end and a
+ * closed quarter's figures never change afterwards (docs/decisions/0008).
  */
 export interface PoolView {
   poolId: string;
@@ -16,6 +22,7 @@ export interface PoolView {
   poolVersion: number;
   registration: { name: string; hwbArea: string; currency: string; hostPartnerId: string } | null;
   partners: { partnerId: string; name: string; kind: string }[];
+  /** The schemes as registered with the pool: what a year starts from. */
   schemes: Record<string, SchemeColumns & { withdrawn: boolean }>;
   riskShare: {
     basis: string;
@@ -24,7 +31,15 @@ export interface PoolView {
   years: Record<string, YearView>;
 }
 
-export type QuarterAmounts = Record<Quarter, string>;
+/** An amount per period: the four quarters and the year-end adjustments. */
+export type PeriodAmounts = Record<Period, string>;
+
+export interface RagThresholdFigures {
+  amberAbovePercent: string;
+  redAbovePercent: string;
+  amberBelowPercent: string;
+  redBelowPercent: string;
+}
 
 export interface YearView {
   year: string;
@@ -32,31 +47,39 @@ export interface YearView {
   ledgerVersion: number;
   referenceData: ReferenceData | null;
   closedQuarters: number;
+  /** The year's classification of each scheme it has touched. */
+  schemes: Record<string, SchemeColumns>;
+  /** RAG thresholds as set in each period; a period without uses the last set before it. */
+  ragThresholds: Record<Period, RagThresholdFigures | null>;
   /** Per funding stream, kept alongside the lines so reports can check one against the other. */
   streams: Record<string, StreamFigures>;
   grants: Record<string, { fundingStream: string; awarded: string; received: string }>;
-  contributions: Record<
-    string,
-    Record<
-      string,
-      {
-        plannedByQuarter: QuarterAmounts;
-        variedByQuarter: QuarterAmounts;
-        receivedByQuarter: QuarterAmounts;
-      }
-    >
-  >;
+  contributions: Record<string, Record<string, ContributionFigures>>;
   lines: Record<string, Record<string, LineFigures>>;
-  ibcfByPurpose: Record<string, QuarterAmounts>;
+  /** Every commitment raised, with what is still outstanding on it. */
+  commitments: Record<string, { schemeId: string; fundingStream: string; outstanding: string }>;
+  ibcfByPurpose: Record<string, PeriodAmounts & { firstPeriod: Period }>;
   savings: Record<
     string,
-    { planned: string; cashablePlanned: string; realisedByQuarter: QuarterAmounts }
+    {
+      firstPeriod: Period;
+      plannedByQuarter: PeriodAmounts;
+      cashablePlannedByQuarter: PeriodAmounts;
+      realisedByQuarter: PeriodAmounts;
+    }
   >;
-  quarters: Record<Quarter, QuarterControl>;
+  quarters: Record<Quarter, CloseControl>;
+  yearClose: CloseControl;
   virements: VirementRecord[];
   variations: VariationRecord[];
   corrections: CorrectionRecord[];
-  outturn: { contributions: string; spent: string; net: string } | null;
+  outturn: {
+    contributions: string;
+    spent: string;
+    accrued: string;
+    expenditure: string;
+    net: string;
+  } | null;
   riskShare: {
     basis: string;
     net: string;
@@ -67,23 +90,43 @@ export interface YearView {
 export interface StreamFigures {
   planned: string;
   varied: string;
+  due: string;
   received: string;
   allocated: string;
   spent: string;
 }
 
-export interface LineFigures {
-  /** Allocations less releases, by the quarter they were posted in. */
-  allocatedByQuarter: QuarterAmounts;
-  virementsInByQuarter: QuarterAmounts;
-  virementsOutByQuarter: QuarterAmounts;
-  /** Spend less reversals plus adjustments, by the quarter they were posted in. */
-  spendByQuarter: QuarterAmounts;
-  /** The forecast outturn of the line as last given in each quarter. */
-  forecastByQuarter: Record<Quarter, string | null>;
+export interface ContributionFigures {
+  firstPeriod: Period;
+  plannedByQuarter: PeriodAmounts;
+  variedByQuarter: PeriodAmounts;
+  dueByQuarter: PeriodAmounts;
+  receivedByQuarter: PeriodAmounts;
 }
 
-export interface QuarterControl {
+export interface LineFigures {
+  /** The first period anything was posted to the line: it shows in positions from then on. */
+  firstPeriod: Period;
+  /** Original and supplementary allocations, and releases, by the period they count in. */
+  originalByQuarter: PeriodAmounts;
+  supplementaryByQuarter: PeriodAmounts;
+  releasedByQuarter: PeriodAmounts;
+  virementsInByQuarter: PeriodAmounts;
+  virementsOutByQuarter: PeriodAmounts;
+  /** Invoices less credit notes and reversals, with recodes and adjustments, by period. */
+  spendByQuarter: PeriodAmounts;
+  /** Commitments raised less released and invoiced, by period. */
+  committedByQuarter: PeriodAmounts;
+  accruedByQuarter: PeriodAmounts;
+  /** The forecast outturn of the line as last given in each quarter. */
+  forecastByQuarter: Record<Quarter, string | null>;
+  /** The budget profile (percentages per quarter) as set in each period; equal quarters before. */
+  profileByQuarter: Record<Period, Record<Quarter, string> | null>;
+  /** Actual plus accruals, once the year's outturn is determined. */
+  outturn: string | null;
+}
+
+export interface CloseControl {
   closeRequestedBy: string | null;
   closedBy: string | null;
   reportDigest: string | null;
@@ -99,9 +142,9 @@ export interface VirementRecord {
   amount: string;
   status: 'pending' | 'approved' | 'rejected';
   requestedBy: string;
-  requestedIn: Quarter;
+  requestedIn: Period;
   decidedBy: string | null;
-  decidedIn: Quarter | null;
+  decidedIn: Period | null;
 }
 
 export interface VariationRecord {
@@ -111,20 +154,20 @@ export interface VariationRecord {
   change: string;
   status: 'pending' | 'approved' | 'rejected';
   requestedBy: string;
-  requestedIn: Quarter;
+  requestedIn: Period;
   decidedBy: string | null;
-  decidedIn: Quarter | null;
+  decidedIn: Period | null;
 }
 
 export interface CorrectionRecord {
   id: string;
-  kind: 'reversal' | 'prior-period-adjustment';
+  kind: 'reversal' | 'recode' | 'credit-note' | 'late-posting' | 'prior-period-adjustment';
   schemeId: string;
   fundingStream: string;
-  /** Signed: a reversal takes the spend off again. */
+  /** Signed: what it did to the line's spend (a recode appears once per line it touched). */
   amount: string;
-  postedIn: Quarter;
-  /** The closed quarter it corrects; null for a reversal within the same open quarter. */
+  postedIn: Period;
+  /** The closed quarter it belongs to or corrects; null for one within its own open period. */
   correcting: Quarter | null;
   description: string;
 }

@@ -1,6 +1,7 @@
-import type { Quarter } from '../../events/catalogue/index.ts';
-import { addAmount, addTo, dictionary, entry, zeroByQuarter } from './amounts.ts';
+import type { Period } from '../../events/catalogue/index.ts';
+import { addAmount, addTo, dictionary, earlierPeriod, entry, zeroByPeriod } from './amounts.ts';
 import type {
+  ContributionFigures,
   LineFigures,
   StreamFigures,
   VariationRecord,
@@ -18,6 +19,7 @@ export function addStream(
   const stream = entry(year.streams, fundingStream, () => ({
     planned: '0.00',
     varied: '0.00',
+    due: '0.00',
     received: '0.00',
     allocated: '0.00',
     spent: '0.00',
@@ -25,57 +27,89 @@ export function addStream(
   stream[figure] = addAmount(stream[figure], amount);
 }
 
-/** A posting of spend (or its reversal, or an adjustment) to a line in a quarter. */
+/** A posting of spend (or a credit, reversal, recode or adjustment) to a line in a period. */
 export interface SpendPosting {
   readonly schemeId: string;
   readonly fundingStream: string;
-  readonly quarter: Quarter;
-  /** Signed: a reversal takes the spend off again. */
+  readonly quarter: Period;
+  /** Signed: a credit or a reversal takes spend off. */
   readonly amount: string;
   readonly ibcfPurpose?: string | undefined;
 }
 
 export function addSpend(year: YearView, posting: SpendPosting): void {
   const { schemeId, fundingStream, quarter, amount, ibcfPurpose } = posting;
-  addTo(line(year, schemeId, fundingStream).spendByQuarter, quarter, amount);
+  addTo(line(year, schemeId, fundingStream, quarter).spendByQuarter, quarter, amount);
   addStream(year, fundingStream, 'spent', amount);
-  if (ibcfPurpose !== undefined)
-    addTo(entry(year.ibcfByPurpose, ibcfPurpose, zeroByQuarter), quarter, amount);
+  if (ibcfPurpose === undefined) return;
+  const purpose = entry(year.ibcfByPurpose, ibcfPurpose, () => ({
+    ...zeroByPeriod(),
+    firstPeriod: quarter,
+  }));
+  purpose.firstPeriod = earlierPeriod(purpose.firstPeriod, quarter);
+  addTo(purpose, quarter, amount);
 }
 
-export function contribution(year: YearView, partnerId: string, fundingStream: string) {
+export function contribution(
+  year: YearView,
+  partnerId: string,
+  fundingStream: string,
+  period: Period,
+): ContributionFigures {
   const byStream = entry(year.contributions, partnerId, () => dictionary());
-  return entry(byStream, fundingStream, () => ({
-    plannedByQuarter: zeroByQuarter(),
-    variedByQuarter: zeroByQuarter(),
-    receivedByQuarter: zeroByQuarter(),
+  const figures = entry(byStream, fundingStream, () => ({
+    firstPeriod: period,
+    plannedByQuarter: zeroByPeriod(),
+    variedByQuarter: zeroByPeriod(),
+    dueByQuarter: zeroByPeriod(),
+    receivedByQuarter: zeroByPeriod(),
   }));
+  figures.firstPeriod = earlierPeriod(figures.firstPeriod, period);
+  return figures;
 }
 
-export function line(year: YearView, schemeId: string, fundingStream: string): LineFigures {
+/** The line, created on its first posting; `period` is the posting's, so the line shows from it. */
+export function line(
+  year: YearView,
+  schemeId: string,
+  fundingStream: string,
+  period: Period,
+): LineFigures {
   const byStream = entry(year.lines, schemeId, () => dictionary());
-  return entry(byStream, fundingStream, () => ({
-    allocatedByQuarter: zeroByQuarter(),
-    virementsInByQuarter: zeroByQuarter(),
-    virementsOutByQuarter: zeroByQuarter(),
-    spendByQuarter: zeroByQuarter(),
+  const figures = entry(byStream, fundingStream, () => ({
+    firstPeriod: period,
+    originalByQuarter: zeroByPeriod(),
+    supplementaryByQuarter: zeroByPeriod(),
+    releasedByQuarter: zeroByPeriod(),
+    virementsInByQuarter: zeroByPeriod(),
+    virementsOutByQuarter: zeroByPeriod(),
+    spendByQuarter: zeroByPeriod(),
+    committedByQuarter: zeroByPeriod(),
+    accruedByQuarter: zeroByPeriod(),
     forecastByQuarter: { Q1: null, Q2: null, Q3: null, Q4: null },
+    profileByQuarter: { Q1: null, Q2: null, Q3: null, Q4: null, YE: null },
+    outturn: null,
   }));
+  figures.firstPeriod = earlierPeriod(figures.firstPeriod, period);
+  return figures;
 }
 
-export function savingsOf(year: YearView, schemeId: string) {
-  return entry(year.savings, schemeId, () => ({
-    planned: '0.00',
-    cashablePlanned: '0.00',
-    realisedByQuarter: zeroByQuarter(),
+export function savingsOf(year: YearView, schemeId: string, period: Period) {
+  const saving = entry(year.savings, schemeId, () => ({
+    firstPeriod: period,
+    plannedByQuarter: zeroByPeriod(),
+    cashablePlannedByQuarter: zeroByPeriod(),
+    realisedByQuarter: zeroByPeriod(),
   }));
+  saving.firstPeriod = earlierPeriod(saving.firstPeriod, period);
+  return saving;
 }
 
-export function request(requestedBy: string, open: Quarter) {
+export function request(requestedBy: string, requestedIn: Period) {
   return {
     status: 'pending' as const,
     requestedBy,
-    requestedIn: open,
+    requestedIn,
     decidedBy: null,
     decidedIn: null,
   };
@@ -90,7 +124,7 @@ export function settle<
   id: string,
   status: 'approved' | 'rejected',
   decidedBy: string,
-  decidedIn: Quarter,
+  decidedIn: Period,
 ): void {
   const found = records.find(
     (record) => (record as unknown as { [Name in Key]: string })[key] === id,
