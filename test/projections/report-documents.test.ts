@@ -47,6 +47,29 @@ function matchesGolden(name: string, text: string): void {
   expect(text).toBe(readFileSync(path, 'utf8'));
 }
 
+describe('the demo ledger as README.md describes it', () => {
+  it('has scheme 11 red in the balances, amber in the Q2 position, and HVCCG owing at Q1’s end', () => {
+    const line = poolBalances(view, '2017-18')?.lines.find((each) => each.schemeId === '11');
+    expect(line).toMatchObject({
+      rag: 'red',
+      spent: '88985695.21',
+      currentBudget: '88000000.00',
+      committed: '2000000.00',
+    });
+    const q2 = quarterlyReport(view, '2017-18', 'Q2') ?? fail();
+    const q2Line = q2.position.lines.find((each) => each.schemeId === '11') ?? fail();
+    expect(q2Line).toMatchObject({ rag: 'amber', forecastOutturn: '89250000.00' });
+    // 44,345,103.21 spent to date against 44,000,000.00 due: 0.78% ahead; 1.42% forecast over.
+    expect(q2Line).toMatchObject({ spendYearToDate: '44345103.21', budgetToDate: '44000000.00' });
+    expect(q2.digest).toBe(q2.status.closedDigest);
+    const q1 = quarterlyReport(view, '2017-18', 'Q1') ?? fail();
+    expect(q1.position.partners.find((each) => each.partnerId === 'HVCCG')).toMatchObject({
+      outstanding: '12112500.00',
+    });
+    expect(q1.correctionsSinceClose.map((each) => each.id)).toEqual(['late-q1-1']);
+  });
+});
+
 describe('reports of the demo ledger', () => {
   it('gives balances whose totals are the plan’s, as CSV matching its golden file', async () => {
     const balances = poolBalances(view, '2017-18') ?? fail();

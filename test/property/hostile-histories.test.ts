@@ -185,6 +185,21 @@ const singleStep: fc.Arbitrary<Step> = fc.oneof(
       description: b.adjustmentId,
     }),
   ),
+  withLine({ creditId: id, amount }, 'schemeId', 'fundingStream').map((b) =>
+    step('credit note', inYear('/credit-notes'), 'officer', {
+      ...b,
+      creditDate: '2017-05-03',
+      reference: b.creditId,
+      ...(b.fundingStream === 'constructor' ? { ibcfPurpose: 'reducing-nhs-pressures' } : {}),
+    }),
+  ),
+  withLine({ commitmentId: id, amount }, 'schemeId', 'fundingStream').map((b) =>
+    step('commitment', inYear('/commitments'), 'officer', {
+      ...b,
+      raisedOn: '2017-05-03',
+      reference: b.commitmentId,
+    }),
+  ),
   fc.constant(closeRequest),
   fc.constant(closeApproval),
   fc
