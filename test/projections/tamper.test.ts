@@ -417,4 +417,50 @@ describe('tampering with the files of a ledger, each kind caught', () => {
       await ledger.close();
     }
   });
+
+  it('10. a posting into a closed quarter appended past the rules: the quarter no longer reads as signed', async () => {
+    const copy = tamperedCopy(() => {});
+    const config = loadConfig({ LEDGER_DATA_DIR: copy });
+    const ledger = await openLedger(config);
+    try {
+      // An insider with the keys appends through the store itself, skipping the deciders: the
+      // chain and the checkpoints are whole, but the signed-off Q1 no longer reads as signed.
+      const version = (await ledger.store.readStream(STREAM, { limit: 10_000 })).length;
+      await ledger.store.append(
+        STREAM,
+        [
+          {
+            type: 'SpendRecorded.v1',
+            data: {
+              poolId: 'herts',
+              year: '2017-18',
+              spendId: 'slipped-in',
+              schemeId: '1',
+              fundingStream: 'Minimum CCG Contribution',
+              quarter: 'Q1',
+              spendDate: '2017-05-02',
+              amount: '5000.00',
+              supplier: '',
+              erpReference: '',
+              description: '',
+            },
+            metadata: {
+              actor: { id: 'officer', role: 'finance-officer' },
+              recordedAt: new Date().toISOString(),
+              correlationId: 'slipped-in',
+              causationId: 'slipped-in',
+              idempotencyKey: 'slipped-in',
+            },
+          },
+        ],
+        { expectedVersion: version },
+      );
+    } finally {
+      await ledger.close();
+    }
+    const at = await detected(copy);
+    expect(at.problem).toMatch(
+      /^the Q1 2017-18 report as the ledger reads it now has digest [0-9a-f]{64}, not the [0-9a-f]{64} signed off/,
+    );
+  });
 });
