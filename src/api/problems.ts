@@ -15,6 +15,7 @@ const HTTP_PROBLEMS = {
   forbidden: { status: 403, title: 'Your role may not do this' },
   'out-of-scope': { status: 403, title: 'The pool is outside your scope' },
   'not-found': { status: 404, title: 'No such resource' },
+  'table-unknown': { status: 400, title: 'The report has no table of that name' },
   'idempotency-key-in-flight': {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed',
@@ -89,6 +90,11 @@ const REFUSAL_STATUS: Partial<Record<RefusalCode, number>> = {
   'outturn-not-determined': 409,
   'risk-share-already-applied': 409,
   'scheme-withdrawn': 409,
+  'terms-not-proposed': 409,
+  'terms-not-agreed': 409,
+  'metric-final': 409,
+  'already-brought-forward': 409,
+  'prior-year-not-closed': 409,
 };
 
 export type HttpProblemCode = keyof typeof HTTP_PROBLEMS;

@@ -27,7 +27,6 @@ export type Aggregate = 'pool' | 'ledger' | 'access';
 const POOL_COMMANDS: ReadonlySet<string> = new Set<PoolCommand['type']>([
   'RegisterPool',
   'JoinPartner',
-  'AgreeRiskShareTerms',
   'OpenFinancialYear',
   'RegisterScheme',
   'AmendScheme',

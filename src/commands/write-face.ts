@@ -208,6 +208,12 @@ type PriorYearInput = Omit<
   'correctedYearClosed' | 'actor'
 >;
 
+/** A balance brought forward as an edge asks for it: the write face reads what the year carried. */
+type BringForwardInput = Omit<
+  Extract<LedgerCommandInput, { type: 'BringForwardBalance' }>,
+  'carriedForward' | 'fromYearClosed' | 'actor'
+>;
+
 /** A token as an edge asks for it: the write face mints the secret and keeps only its hash. */
 export interface IssueTokenInput {
   readonly type: 'IssueToken';
@@ -218,10 +224,14 @@ export interface IssueTokenInput {
 export type CommandInput =
   | WithoutActor<PoolCommand>
   | WithoutActor<
-      Exclude<LedgerCommandInput, { type: CloseCommandType | 'PostPriorYearAdjustment' }>
+      Exclude<
+        LedgerCommandInput,
+        { type: CloseCommandType | 'PostPriorYearAdjustment' | 'BringForwardBalance' }
+      >
     >
   | CloseInput
   | PriorYearInput
+  | BringForwardInput
   | WithoutActor<Exclude<AccessCommand, { type: 'IssueToken' }>>
   | IssueTokenInput;
 
@@ -358,6 +368,15 @@ async function completeCommand(
     const command = { ...input, actor, correctedYearClosed: corrected.state.yearClosed };
     return { command: command as DomainCommand };
   }
+  if (input.type === 'BringForwardBalance') {
+    const from = (await router.ledgerState(input.poolId, input.fromYear)).state;
+    const carriedForward = [...from.carryForward].map(([fundingStream, amount]) => ({
+      fundingStream,
+      amount: amount.toString(),
+    }));
+    const command = { ...input, actor, carriedForward, fromYearClosed: from.yearClosed };
+    return { command: command as DomainCommand };
+  }
   return { command: { ...input, actor } as DomainCommand };
 }
 
@@ -391,7 +410,28 @@ async function closeCommand(
     const missing = `pool "${poolId}" has no financial year ${year}`;
     return { refusal: refusal('year-not-open', missing, 'year', year) };
   }
-  return { command: { ...input, actor, reportDigest: digest, ...versions } as DomainCommand };
+  const previous = 'quarter' in input ? undefined : await openPreviousYear(router, poolId, year);
+  const command = {
+    ...input,
+    actor,
+    reportDigest: digest,
+    ...versions,
+    ...(previous === undefined ? {} : { openPreviousYear: previous }),
+  };
+  return { command: command as DomainCommand };
+}
+
+/** The pool's year before `year`, if it has one that is still open. */
+async function openPreviousYear(
+  router: CommandRouter,
+  poolId: string,
+  year: string,
+): Promise<string | undefined> {
+  const start = Number(year.slice(0, 4)) - 1;
+  const previous = `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+  if (!(await router.poolState(poolId)).state.years.has(previous)) return undefined;
+  const ledger = await router.ledgerState(poolId, previous);
+  return ledger.state.yearClosed ? undefined : previous;
 }
 
 function metadataFor(

@@ -51,16 +51,39 @@ export function isDocumentKind(kind: string): kind is DocumentKind {
   return (DOCUMENT_KINDS as readonly string[]).includes(kind);
 }
 
-/** The report as a CSV text or an XLSX workbook's bytes. */
+/**
+ * The report as a CSV text or an XLSX workbook's bytes. A CSV is the report's main table, or the
+ * table named (by its slug, `tableSlug`): every table of a report can be had as CSV, one file each.
+ */
 export function renderReport<Kind extends DocumentKind>(
   kind: Kind,
   report: Reports[Kind],
   format: DocumentFormat,
+  table?: string,
 ): Promise<string | Buffer> {
   const documents = DOCUMENTS[kind] as ReportDocuments<Reports[Kind]>;
-  return format === 'csv'
-    ? Promise.resolve(tableCsv(documents.csvTable(report)))
-    : workbook(documents.tables(report));
+  if (format === 'xlsx') return workbook(documents.tables(report));
+  const chosen =
+    table === undefined
+      ? documents.csvTable(report)
+      : documents.tables(report).find((each) => tableSlug(each.name) === table);
+  if (chosen === undefined) throw new Error(`no table "${table}" in the ${kind} report`);
+  return Promise.resolve(tableCsv(chosen));
+}
+
+/** A table's name as a download names it: "Funding by partner" is "funding-by-partner". */
+export function tableSlug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** The slugs of the report's tables, each of which downloads as CSV on its own. */
+export function tableSlugs<Kind extends DocumentKind>(kind: Kind, report: Reports[Kind]): string[] {
+  return (DOCUMENTS[kind] as ReportDocuments<Reports[Kind]>)
+    .tables(report)
+    .map((table) => tableSlug(table.name));
 }
 
 /** Every table of the report, as the workbook has them. */

@@ -1,10 +1,15 @@
+import { Money } from '#money';
 import type {
   Balances,
   NhsEnglandExtract,
   QuarterlyReport,
   YearEndStatement,
 } from '../projections/read-face.ts';
-import { EXTRACT_LINE_COLUMNS } from '../projections/reports/nhs-england-extract.ts';
+import {
+  EXTRACT_LINE_COLUMNS,
+  expenditureColumn,
+  PLAN_COLUMNS,
+} from '../projections/reports/nhs-england-extract.ts';
 import { money, type Table, text } from './table.ts';
 
 /** Each report's tables: the workbook has one sheet per table, the CSV is its main table. */
@@ -20,25 +25,44 @@ export function quarterlyTables(report: QuarterlyReport): Table[] {
     quarterPartnersTable(report),
     ibcfByPurposeTable(report),
     savingsTable(report),
+    metricsTable(report),
   ];
 }
 
 export function yearEndTables(statement: YearEndStatement): Table[] {
   return [
-    contributionsTable(statement),
+    fundingByPartnerTable(statement),
+    fundingByStreamTable(statement),
     expenditureBySchemeTable(statement),
     expenditureBySchemeTypeTable(statement),
     expenditureByStreamTable(statement),
-    riskShareTable(statement),
+    byCommissionerTable(statement),
+    capitalAndRevenueTable(statement),
+    riskShareStepsTable(statement),
+    partnerSharesTable(statement),
+    reconciliationTable(statement),
+    priorYearTable(statement),
   ];
 }
 
 export function extractTables(extract: NhsEnglandExtract): Table[] {
+  const planColumns = [...PLAN_COLUMNS, ...extract.planYears.map(expenditureColumn)];
+  const minimum = extract.minimumContribution;
   return [
     {
+      name: 'Expenditure plan',
+      columns: planColumns.map((header) =>
+        header.endsWith('Expenditure (£)')
+          ? money(header)
+          : text(header, header === 'Scheme Name' ? 40 : 20),
+      ),
+      rows: extract.plan.map((line) => planColumns.map((header) => line[header] ?? '')),
+      totals: true,
+    },
+    {
       name: 'Income',
-      columns: [text('Source of Funding'), money('Planned'), money('Received')],
-      rows: extract.income.map((row) => [row.fundingStream, row.planned, row.received]),
+      columns: [text('Source of Funding'), ...['Planned', 'Varied', 'Received'].map(money)],
+      rows: extract.income.map((row) => [row.fundingStream, row.planned, row.varied, row.received]),
       totals: true,
     },
     {
@@ -56,6 +80,31 @@ export function extractTables(extract: NhsEnglandExtract): Table[] {
       ),
       rows: extract.lines.map((line) => EXTRACT_LINE_COLUMNS.map((header) => line[header])),
       totals: true,
+    },
+    {
+      name: 'Minimum CCG contribution',
+      columns: [text('Analysis', 48), money('Minimum'), money('Planned'), money('Actual')],
+      rows: [
+        [
+          'NHS contribution to adult social care',
+          minimum.minimumSocialCare,
+          minimum.plannedSocialCare,
+          minimum.actualSocialCare,
+        ],
+        [
+          'NHS-commissioned out-of-hospital services',
+          minimum.minimumOutOfHospital,
+          minimum.plannedOutOfHospital,
+          minimum.actualOutOfHospital,
+        ],
+      ],
+      totals: false,
+    },
+    {
+      name: 'Checks',
+      columns: [text('Check', 48), text('Result', 10), text('Detail', 60)],
+      rows: extract.checks.map((check) => [check.check, check.status, check.detail]),
+      totals: false,
     },
   ];
 }
@@ -276,23 +325,47 @@ function savingsTable(report: QuarterlyReport): Table {
   };
 }
 
-function contributionsTable(statement: YearEndStatement): Table {
+function fundingByPartnerTable(statement: YearEndStatement): Table {
   return {
-    name: 'Contributions',
+    name: 'Funding by partner',
     columns: [
       text('Partner ID', 12),
       text('Partner', 40),
       text('Funding Stream'),
-      money('Contribution'),
+      ...['Contribution', 'Due', 'Received', 'Owed'].map(money),
     ],
-    rows: statement.contributions.flatMap((partner) =>
+    rows: statement.funding.byPartner.flatMap((partner) =>
       partner.byStream.map((stream) => [
         partner.partnerId,
         partner.name,
         stream.fundingStream,
-        stream.amount,
+        stream.contribution,
+        stream.due,
+        stream.received,
+        stream.owed,
       ]),
     ),
+    totals: true,
+  };
+}
+
+const kindOf = (capital: boolean) => (capital ? 'Capital' : 'Revenue');
+
+function fundingByStreamTable(statement: YearEndStatement): Table {
+  return {
+    name: 'Funding by stream',
+    columns: [
+      text('Funding Stream'),
+      text('Kind', 10),
+      ...['Contributions', 'Brought Forward', 'Funding'].map(money),
+    ],
+    rows: statement.funding.byStream.map((stream) => [
+      stream.fundingStream,
+      kindOf(stream.capital),
+      stream.contributions,
+      stream.broughtForward,
+      stream.funding,
+    ]),
     totals: true,
   };
 }
@@ -306,7 +379,7 @@ function expenditureBySchemeTable(statement: YearEndStatement): Table {
       text('Scheme Type', 32),
       ...['Budget', 'Spent', 'Accrued', 'Expenditure', 'Variance'].map(money),
     ],
-    rows: statement.expenditureByScheme.map((scheme) => [
+    rows: statement.expenditure.byScheme.map((scheme) => [
       scheme.schemeId,
       scheme.schemeName,
       scheme.schemeType,
@@ -324,7 +397,7 @@ function expenditureBySchemeTypeTable(statement: YearEndStatement): Table {
   return {
     name: 'By scheme type',
     columns: [text('Scheme Type', 32), money('Budget'), money('Expenditure'), money('Variance')],
-    rows: statement.expenditureBySchemeType.map((type) => [
+    rows: statement.expenditure.bySchemeType.map((type) => [
       type.schemeType,
       type.budget,
       type.expenditure,
@@ -339,11 +412,13 @@ function expenditureByStreamTable(statement: YearEndStatement): Table {
     name: 'By funding stream',
     columns: [
       text('Funding Stream'),
-      ...['Contributions', 'Spent', 'Accrued', 'Expenditure', 'Net'].map(money),
+      text('Kind', 10),
+      ...['Funding', 'Spent', 'Accrued', 'Expenditure', 'Surplus (Deficit)'].map(money),
     ],
-    rows: statement.expenditureByStream.map((stream) => [
+    rows: statement.expenditure.byStream.map((stream) => [
       stream.fundingStream,
-      stream.contributions,
+      kindOf(stream.capital),
+      stream.funding,
       stream.spent,
       stream.accrued,
       stream.expenditure,
@@ -353,16 +428,167 @@ function expenditureByStreamTable(statement: YearEndStatement): Table {
   };
 }
 
-function riskShareTable(statement: YearEndStatement): Table {
+function byCommissionerTable(statement: YearEndStatement): Table {
   return {
-    name: 'Risk share',
-    columns: [text('Partner ID', 12), money('Share of Net'), text('Status', 10), text('Basis', 30)],
-    rows: statement.riskShare.allocations.map((allocation) => [
-      allocation.partnerId,
-      allocation.amount,
-      statement.riskShare.status,
-      statement.riskShare.basis,
+    name: 'By commissioner',
+    columns: [text('Commissioner', 20), money('Expenditure')],
+    rows: statement.expenditure.byCommissioner.map((row) => [row.commissioner, row.expenditure]),
+    totals: true,
+  };
+}
+
+function capitalAndRevenueTable(statement: YearEndStatement): Table {
+  return {
+    name: 'Capital and revenue',
+    columns: [text('Kind', 10), money('Funding'), money('Expenditure'), money('Surplus (Deficit)')],
+    rows: statement.expenditure.capitalAndRevenue.map((row) => [
+      kindOf(row.kind === 'capital'),
+      row.funding,
+      row.expenditure,
+      row.net,
     ]),
     totals: true,
+  };
+}
+
+/** Each step of the risk share, one row per amount it moved. */
+function riskShareStepsTable(statement: YearEndStatement): Table {
+  const share = statement.riskShare;
+  const rows: (string | null)[][] = [
+    ...share.offsets.map((offset) => [
+      `Overspends met from ${offset.kind} underspends`,
+      '',
+      '',
+      '',
+      offset.offset,
+    ]),
+    ...(share.contingency === null
+      ? []
+      : [
+          [
+            'Met from the contingency line',
+            share.contingency.schemeId,
+            share.contingency.fundingStream,
+            '',
+            share.contingency.used,
+          ],
+        ]),
+    ...share.overspends.flatMap((line) =>
+      line.shares.map((part) => [
+        `Overspend borne (${line.profile})`,
+        line.schemeId,
+        line.fundingStream,
+        part.partnerId,
+        part.amount,
+      ]),
+    ),
+    ...share.underspends.flatMap((stream) => [
+      ...stream.returned.map((part) => [
+        'Underspend returned',
+        '',
+        stream.fundingStream,
+        part.partnerId,
+        part.amount,
+      ]),
+      ...(Money.parseTotal(stream.carriedForward).isZero()
+        ? []
+        : [['Carried forward', '', stream.fundingStream, '', stream.carriedForward]]),
+    ]),
+  ];
+  return {
+    name: 'Risk-share steps',
+    columns: [
+      text('Step', 40),
+      text('Scheme ID', 10),
+      text('Funding Stream'),
+      text('Partner ID', 12),
+      money('Amount'),
+    ],
+    rows,
+    totals: false,
+  };
+}
+
+function partnerSharesTable(statement: YearEndStatement): Table {
+  return {
+    name: 'Partner shares',
+    columns: [
+      text('Partner ID', 12),
+      text('Partner', 40),
+      money('Share (paid in below zero)'),
+      text('Status', 10),
+    ],
+    rows: statement.riskShare.shares.map((share) => [
+      share.partnerId,
+      share.name,
+      share.amount,
+      statement.riskShare.status,
+    ]),
+    totals: true,
+  };
+}
+
+/** The statement reconciled on its face: funding - expenditure = shares + carry-forward (rule 13). */
+function reconciliationTable(statement: YearEndStatement): Table {
+  const { reconciliation } = statement.riskShare;
+  const net = Money.parseTotal(statement.net.net);
+  return {
+    name: 'Reconciliation',
+    columns: [text('Item', 48), money('Amount')],
+    rows: [
+      ['Funding', statement.net.funding],
+      ['Expenditure', statement.net.expenditure],
+      ['Net surplus (deficit): funding less expenditure', net.toString()],
+      ["Partners' shares", reconciliation.shares],
+      ['Carried forward', reconciliation.carryForward],
+      [
+        "Partners' shares plus carried forward",
+        Money.parseTotal(reconciliation.shares)
+          .plus(Money.parseTotal(reconciliation.carryForward))
+          .toString(),
+      ],
+    ],
+    totals: false,
+  };
+}
+
+function priorYearTable(statement: YearEndStatement): Table {
+  const prior = statement.priorYear;
+  return {
+    name: 'Prior year',
+    columns: [
+      text('Year', 10),
+      ...['Funding', 'Expenditure', 'Surplus (Deficit)', 'Carried Forward'].map(money),
+    ],
+    rows:
+      prior === null
+        ? []
+        : [[prior.year, prior.funding, prior.expenditure, prior.net, prior.carriedForward]],
+    totals: false,
+  };
+}
+
+function metricsTable(report: QuarterlyReport): Table {
+  return {
+    name: 'Metrics',
+    columns: [
+      text('Metric', 48),
+      text('Quarter', 8),
+      text('Target', 12),
+      text('Actual', 12),
+      text('Status', 12),
+      text('Meeting Target', 14),
+    ],
+    rows: report.position.metrics.flatMap((metric) =>
+      metric.quarters.map((quarter) => [
+        `${metric.name} (${metric.unit}, ${metric.better} is better)`,
+        quarter.quarter,
+        quarter.target ?? '',
+        quarter.actual ?? '',
+        quarter.status ?? '',
+        quarter.meeting,
+      ]),
+    ),
+    totals: false,
   };
 }

@@ -17,6 +17,7 @@ import { type IbcfSplit, ibcfSplit } from './reports/ibcf-split.ts';
 import { type NhsEnglandExtract, nhsEnglandExtract } from './reports/nhs-england-extract.ts';
 import { type PoolSummary, poolSummary } from './reports/pool-summary.ts';
 import { type QuarterlyReport, quarterlyReport } from './reports/quarterly-position.ts';
+import { type RollUp, rollUp } from './reports/roll-up.ts';
 import { type SavingsReport, savingsReport } from './reports/savings.ts';
 import { type YearEndStatement, yearEndDigest, yearEndStatement } from './reports/year-end.ts';
 import { own } from './view/amounts.ts';
@@ -74,6 +75,19 @@ export class ReadFace {
       if (view?.registration != null) pools.push({ poolId, name: view.registration.name });
     }
     return pools;
+  }
+
+  /** One year's figures across the pools in the scope: by pool, by region and for England. */
+  async rollUp(scope: '*' | readonly string[], year: string, region?: string): Promise<RollUp> {
+    const readModel = this.#dependencies.readModel;
+    await readModel.catchUp();
+    const views = [];
+    for (const poolId of readModel.poolIds()) {
+      if (scope !== '*' && !scope.includes(poolId)) continue;
+      const view = await this.#viewOf(poolId, undefined);
+      if (view?.registration != null) views.push(view);
+    }
+    return rollUp(views, year, region);
   }
 
   async auditTrail(filter: AuditFilter): Promise<AuditPage> {
@@ -231,6 +245,7 @@ export type {
   NhsEnglandExtract,
   PoolSummary,
   QuarterlyReport,
+  RollUp,
   SavingsReport,
   Verification,
   YearEndStatement,

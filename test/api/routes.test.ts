@@ -116,6 +116,16 @@ const closeQuarter = (quarter: string, approver: 'cfo' | 'secondCfo' = 'cfo') =>
     [`${YEAR_URL}/quarters/${quarter}/close-approval`, undefined, approver],
   ]);
 
+/** Year-end terms every line can take: overspends shared by contributions, underspends kept. */
+const TERMS = {
+  steps: ['offset-within-kind', 'share-overspend'],
+  defaultProfile: { kind: 'contributions' },
+  lineProfiles: [],
+  defaultUnderspend: 'carry-forward',
+  underspend: [],
+  unallocated: 'return-to-contributors',
+};
+
 /**
  * A whole year on the pool: budget lines, a variation, a receipt, a virement, spend (one reversed),
  * a forecast, a saving, Q1 closed and corrected, the other quarters closed, the outturn and the
@@ -124,7 +134,8 @@ const closeQuarter = (quarter: string, approver: 'cfo' | 'secondCfo' = 'cfo') =>
 async function aYearRecorded() {
   await setUpPool(api);
   await arrange([
-    [`${POOL_URL}/risk-share-terms`, { basis: 'proportional-to-contributions' }, 'cfo'],
+    [`${YEAR_URL}/year-end-terms`, TERMS, 'cfo'],
+    [`${YEAR_URL}/year-end-terms/approval`, undefined, 'secondCfo'],
     [
       `${YEAR_URL}/allocation-releases`,
       {
@@ -370,25 +381,6 @@ describe('pool set-up routes', () => {
       await api.post(`${POOL_URL}/schemes/98/withdrawal`, {}, 'officer'),
       422,
       'scheme-unknown',
-    );
-  });
-
-  it('POST /pools/:poolId/risk-share-terms agrees terms, refusing shares that do not add up', async () => {
-    await schemesRegistered();
-    cover('POST', '/pools/:poolId/risk-share-terms');
-    expect(
-      await appended(() =>
-        api.post(`${POOL_URL}/risk-share-terms`, { basis: 'proportional-to-contributions' }, 'cfo'),
-      ),
-    ).toEqual(['RiskShareTermsAgreed.v1']);
-    const uneven = {
-      basis: 'fixed-shares',
-      fixedShares: [{ schemeId: '1', shares: [{ partnerId: 'HCC', percentage: '50' }] }],
-    };
-    expectProblem(
-      await api.post(`${POOL_URL}/risk-share-terms`, uneven, 'cfo'),
-      422,
-      'risk-share-terms-invalid',
     );
   });
 });
@@ -907,8 +899,98 @@ describe('ledger routes', () => {
     );
   });
 
+  it('POST year-end-terms proposes the terms, another CFO approves them; uneven shares are refused', async () => {
+    await setUpPool(api);
+    cover('POST', '/pools/:poolId/years/:year/year-end-terms');
+    cover('POST', '/pools/:poolId/years/:year/year-end-terms/approval');
+    const uneven = {
+      ...TERMS,
+      defaultProfile: { kind: 'fixed', shares: [{ partnerId: 'HCC', percentage: '50' }] },
+    };
+    const refused = await api.post(`${YEAR_URL}/year-end-terms`, uneven, 'cfo');
+    expectProblem(refused, 422, 'risk-share-terms-invalid');
+    expect(refused.json().detail).toBe(
+      'the fixed shares of the default profile add up to 50.00%, not 100%',
+    );
+    expectProblem(
+      await api.post(`${YEAR_URL}/year-end-terms/approval`, undefined, 'secondCfo'),
+      409,
+      'terms-not-proposed',
+    );
+    expect(await appended(() => api.post(`${YEAR_URL}/year-end-terms`, TERMS, 'cfo'))).toEqual([
+      'YearEndTermsProposed.v1',
+    ]);
+    expectProblem(
+      await api.post(`${YEAR_URL}/year-end-terms/approval`, undefined, 'cfo'),
+      403,
+      'same-person-approval',
+    );
+    expect(
+      await appended(() => api.post(`${YEAR_URL}/year-end-terms/approval`, undefined, 'secondCfo')),
+    ).toEqual(['YearEndTermsAgreed.v1']);
+    expectProblem(
+      await api.post(`${YEAR_URL}/year-end-terms`, { ...TERMS, steps: ['contingency'] }, 'cfo'),
+      422,
+      'risk-share-terms-invalid',
+    );
+  });
+
+  it('POST minimums, metric-targets and metric-actuals record the year’s national figures', async () => {
+    await setUpPool(api);
+    cover('POST', '/pools/:poolId/years/:year/minimums');
+    cover('POST', '/pools/:poolId/years/:year/metric-targets');
+    cover('POST', '/pools/:poolId/years/:year/metric-actuals');
+    expect(
+      await appended(() =>
+        api.post(
+          `${YEAR_URL}/minimums`,
+          { minimumSocialCare: '300000.00', minimumOutOfHospital: '250000.00' },
+          'cfo',
+        ),
+      ),
+    ).toEqual(['MinimumsSet.v1']);
+    const target = { metricId: 'non-elective-admissions', forQuarter: 'Q1', target: '27401' };
+    expect(await appended(() => api.post(`${YEAR_URL}/metric-targets`, target, 'officer'))).toEqual(
+      ['MetricTargetSet.v1'],
+    );
+    const actual = { metricId: 'non-elective-admissions', forQuarter: 'Q1', value: '27427' };
+    expect(
+      await appended(() =>
+        api.post(`${YEAR_URL}/metric-actuals`, { ...actual, status: 'final' }, 'officer'),
+      ),
+    ).toEqual(['MetricActualRecorded.v1']);
+    expectProblem(
+      await api.post(`${YEAR_URL}/metric-actuals`, { ...actual, status: 'provisional' }, 'officer'),
+      409,
+      'metric-final',
+    );
+    expectProblem(
+      await api.post(`${YEAR_URL}/metric-targets`, { ...target, metricId: 'bed-days' }, 'officer'),
+      422,
+      'metric-unknown',
+    );
+    const q1 = (await api.get(`${YEAR_URL}/quarters/Q1`, 'auditor')).json();
+    expect(q1.position.metrics[0]).toMatchObject({
+      metricId: 'non-elective-admissions',
+      better: 'lower',
+      quarters: [
+        {
+          quarter: 'Q1',
+          target: '27401',
+          actual: '27427',
+          status: 'final',
+          meeting: 'not meeting target',
+        },
+      ],
+    });
+  });
+
   it('POST outturn and risk-share close the year: refused early, then recorded', async () => {
     await setUpPool(api);
+    await arrange([
+      [`${YEAR_URL}/year-end-terms`, TERMS, 'cfo'],
+      [`${YEAR_URL}/year-end-terms/approval`, undefined, 'secondCfo'],
+    ]);
     await closeQuarter('Q1');
     cover('POST', '/pools/:poolId/years/:year/outturn');
     cover('POST', '/pools/:poolId/years/:year/risk-share');
@@ -936,6 +1018,8 @@ describe('ledger routes', () => {
       'YearEndOutturnDetermined.v1',
     ]);
     expect(await appended(() => api.post(`${YEAR_URL}/risk-share`, undefined, 'cfo'))).toEqual([
+      'OverspendShared.v1',
+      'UnderspendTreated.v1',
       'RiskShareApplied.v1',
     ]);
     expectProblem(
@@ -1152,6 +1236,8 @@ describe('the year’s plan, corrections, commitments and the year close', () =>
       'year-close-not-ready',
     );
     await arrange([
+      [`${YEAR_URL}/year-end-terms`, TERMS, 'cfo'],
+      [`${YEAR_URL}/year-end-terms/approval`, undefined, 'secondCfo'],
       [`${YEAR_URL}/outturn`, undefined, 'cfo'],
       [`${YEAR_URL}/risk-share`, undefined, 'cfo'],
     ]);
@@ -1201,13 +1287,51 @@ describe('the year’s plan, corrections, commitments and the year close', () =>
         { ...correction, adjustmentId: 'pya2', correctsYear: '2018-19' },
         'officer',
       ),
-      422,
+      409,
       'prior-year-not-closed',
     );
+    cover('POST', '/pools/:poolId/years/:year/balance-brought-forward');
+    const bringForward = () =>
+      api.post(
+        '/pools/herts/years/2018-19/balance-brought-forward',
+        { fromYear: '2017-18' },
+        'cfo',
+      );
+    expect(await appended(bringForward)).toEqual(['BalanceBroughtForward.v1']);
+    const again = await bringForward();
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ eventCount: 0 });
+    const carried = (await api.get(`${YEAR_URL}/year-end-statement`, 'auditor')).json().riskShare
+      .carryForward;
+    const next = (await api.get('/pools/herts/years/2018-19/balances', 'auditor')).json();
+    for (const { fundingStream, amount } of carried)
+      expect(
+        next.streams.find(
+          (stream: { fundingStream: string }) => stream.fundingStream === fundingStream,
+        ),
+      ).toMatchObject({ broughtForward: amount });
+    expect(carried.length).toBeGreaterThan(0);
   });
 });
 
 describe('read routes', () => {
+  it('GET /national/years/:year rolls the year up over the pools the caller may read', async () => {
+    await aYearRecorded();
+    cover('GET', '/national/years/:year');
+    const england = (await api.get('/national/years/2017-18', 'auditor')).json();
+    const balances = (await api.get(`${YEAR_URL}/balances`, 'auditor')).json();
+    expect(england.england).toMatchObject({
+      pools: 1,
+      contributions: balances.totals.contributions,
+      spent: balances.totals.spent,
+    });
+    expect(england.pools.map((pool: { poolId: string }) => pool.poolId)).toEqual(['herts']);
+    const elsewhere = (await api.get('/national/years/2017-18?region=London', 'auditor')).json();
+    expect(elsewhere).toMatchObject({ region: 'London', pools: [], england: { pools: 0 } });
+    expect((await api.get('/national/years/2017-18', 'outsider')).json().england.pools).toBe(0);
+    expectProblem(await api.get('/national/years/2017', 'auditor'), 400, 'validation-failed');
+  });
+
   it('GET /pools lists the pools in the caller’s scope', async () => {
     await aYearRecorded();
     cover('GET', '/pools');
@@ -1229,7 +1353,6 @@ describe('read routes', () => {
     expect(response.json()).toMatchObject({
       poolId: 'herts',
       partners: [{ partnerId: 'HCC' }, { partnerId: 'ENHCCG' }],
-      riskShare: { basis: 'proportional-to-contributions' },
     });
     expectProblem(await api.get('/pools/unknown', 'admin'), 404, 'not-found');
   });
@@ -1376,10 +1499,22 @@ describe('read routes', () => {
     expect(statement.json()).toMatchObject({
       poolId: 'herts',
       year: '2017-18',
-      outturnDetermined: true,
-      riskShare: { status: 'applied', basis: 'proportional-to-contributions' },
-      carryForward: '0.00',
+      basis: 'outturn',
+      riskShare: { status: 'applied', reconciliation: { reconciles: true } },
     });
+    const table = await api.get(
+      `${YEAR_URL}/year-end-statement?format=csv&table=partner-shares`,
+      'auditor',
+    );
+    expect(table.statusCode).toBe(200);
+    expect(table.body.split('\r\n')[0]).toBe(
+      'Partner ID,Partner,Share (paid in below zero),Status',
+    );
+    expectProblem(
+      await api.get(`${YEAR_URL}/year-end-statement?format=csv&table=by-postcode`, 'auditor'),
+      400,
+      'table-unknown',
+    );
     const extract = await api.get(`${YEAR_URL}/nhs-england-extract`, 'auditor');
     expect(extract.json().lines[0]).toMatchObject({
       'Scheme ID': '1',

@@ -5,13 +5,13 @@ import { canonicalJson } from '../../src/events/canonical-json.ts';
 import { openLedger } from '../../src/main.ts';
 import { poolViewFromStreams } from '../../src/projections/as-at.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
-import { createTestService, type LedgerCommandInput } from '../support/command-service.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 
 /**
  * Acceptance: a quarter closed, then more than 1,000 further events including back-dated
- * corrections; the closed quarter's report as at its close reproduces the signed-off digest byte
- * for byte, and the current report lists the corrections beside the unchanged position.
+ * corrections (the demo's Q2, and the rest of its year); the closed quarter's report as at its
+ * close reproduces the signed-off digest byte for byte, and the current report lists the
+ * corrections beside the unchanged position.
  */
 const directory = temporaryDirectory('as-at-close');
 const config = loadConfig({ LEDGER_DATA_DIR: directory.path });
@@ -22,71 +22,12 @@ beforeAll(async () => {
   await loadDemo(config);
   const ledger = await openLedger(config);
   try {
-    const closes = await ledger.store.readStream('ledger-herts-2017-18', { limit: 10_000 });
-    closedAt =
-      closes.filter((event) => event.type === 'QuarterClosed.v1').at(-1)?.metadata.recordedAt ?? '';
-    const before = await ledger.store.headPosition();
-    let sequence = 0;
-    const service = createTestService(ledger.store);
-    const run = async (command: Omit<LedgerCommandInput, 'actor' | 'poolId' | 'year'>) => {
-      const key = `after-close-${++sequence}`;
-      const recordedAt = new Date(
-        Date.parse('2017-10-20T09:00:00.000Z') + sequence * 1_000,
-      ).toISOString();
-      const outcome = await service.ledger(
-        {
-          ...command,
-          actor: { id: 'officer', role: 'finance-officer' },
-          poolId: 'herts',
-          year: '2017-18',
-        } as LedgerCommandInput,
-        {
-          actor: { id: 'officer', role: 'finance-officer' },
-          recordedAt,
-          correlationId: key,
-          causationId: key,
-          idempotencyKey: key,
-        },
-      );
-      if (!outcome.ok) throw new Error(`${command.type}: ${outcome.error.message}`);
-    };
-    for (let index = 0; index < 1_000; index++) {
-      await run({
-        type: 'RecordSpend',
-        spendId: `q3-${index}`,
-        schemeId: '9',
-        fundingStream: 'Minimum CCG Contribution',
-        quarter: 'Q3',
-        spendDate: '2017-10-16',
-        amount: '1000.00',
-        supplier: 'Provider Ltd',
-        erpReference: `Q3-${index}`,
-        description: 'reablement',
-      } as never);
-    }
-    // Back-dated corrections of the closed quarters: reversals of Q1 and Q2 spend, and adjustments naming them.
-    await run({
-      type: 'ReverseSpend',
-      reversalId: 'late-reversal-q1',
-      spendId: '2-MinimumCCGContribution-Q1-1-3',
-      reason: 'credit note received late',
-    } as never);
-    await run({
-      type: 'ReverseSpend',
-      reversalId: 'late-reversal-q2',
-      spendId: '9-MinimumCCGContribution-Q2-2-1',
-      reason: 'charged to the wrong scheme',
-    } as never);
-    await run({
-      type: 'PostPriorPeriodAdjustment',
-      adjustmentId: 'ppa-q2',
-      closedQuarter: 'Q2',
-      schemeId: '10',
-      fundingStream: 'Minimum CCG Contribution',
-      amount: '12500.00',
-      description: 'September invoice missed',
-    } as never);
-    eventsAfterClose = (await ledger.store.headPosition()) - before;
+    // The demo closes Q2, then records the rest of its year: Q3 and Q4 and the year end, with a
+    // reversal of a Q2 invoice and an adjustment naming Q2 among them.
+    const history = await ledger.store.readStream('ledger-herts-2017-18', { limit: 10_000 });
+    const q2Close = history.filter((event) => event.type === 'QuarterClosed.v1')[1];
+    closedAt = q2Close?.metadata.recordedAt ?? '';
+    eventsAfterClose = history.filter((event) => event.metadata.recordedAt > closedAt).length;
   } finally {
     await ledger.close();
   }
@@ -117,11 +58,8 @@ describe('a closed quarter after more than a thousand further events', () => {
         ['ppa-q2', 'Q3', 'Q2'],
       ]);
       const q1 = quarterlyReport(now, '2017-18', 'Q1') ?? fail();
-      // The demo's own late Q1 invoice, keyed in Q2, and the reversal made here after the close.
-      expect(q1.correctionsSinceClose.map((correction) => correction.id)).toEqual([
-        'late-q1-1',
-        'late-reversal-q1',
-      ]);
+      // The demo's late Q1 invoice, keyed in Q2.
+      expect(q1.correctionsSinceClose.map((correction) => correction.id)).toEqual(['late-q1-1']);
       expect(q1.digest).toBe(q1.status.closedDigest);
     } finally {
       await ledger.close();

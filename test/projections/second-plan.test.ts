@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandInput } from '../../src/commands/write-face.ts';
+import type { YearEndTerms } from '../../src/events/catalogue/index.ts';
 import { referenceData as referenceDataSchema } from '../../src/events/catalogue/pool-events.ts';
 import { importPlan } from '../../src/import/plan-import.ts';
 import { readPlanCsv } from '../../src/import/plan-tables.ts';
@@ -14,9 +15,11 @@ import { openTestLedger } from '../support/test-ledger.ts';
  * Acceptance: a second plan, not the demo's shape (test/fixtures/northshire/README.md), recorded
  * through a year by the write face: receipts across quarter ends, a partial and a prior-year credit
  * note, a late invoice, a recode after a close, a commitment invoiced and used up, unequal phasing,
- * accruals, the year closed, a correction of it in the next year, and a new plan cycle that
- * reclassifies every continuing scheme. Every expected figure below was worked out by hand from
- * the postings listed here (the working is in the comments), not by the ledger's code.
+ * money contributed and never allocated, a risk reserve added in Q3, accruals, the year-end terms
+ * (a contingency line and three share profiles), the risk share, the year closed, its
+ * carry-forward brought into 2018-19, a correction of it in the next year, and a new plan cycle
+ * that reclassifies every continuing scheme. Every expected figure below was worked out by hand
+ * from the postings listed here (the working is in the comments), not by the ledger's code.
  */
 const fixtures = join(import.meta.dirname, '../fixtures/northshire');
 const directory = temporaryDirectory('northshire');
@@ -24,6 +27,7 @@ const POOL = 'northshire';
 const YEAR = '2017-18';
 const MIN = 'Minimum CCG Contribution';
 const LA = 'Additional LA Contribution';
+const ADD_CCG = 'Additional CCG Contribution';
 const officer = { id: 'ann', role: 'finance-officer' as const };
 const cfo = { id: 'carol', role: 'cfo' as const };
 const deputy = { id: 'dev', role: 'cfo' as const };
@@ -131,11 +135,19 @@ beforeAll(async () => {
     ledger.writeFace,
   );
   expect(imported).toMatchObject({ ok: true });
-  await run(cfo, {
-    type: 'AgreeRiskShareTerms',
-    poolId: POOL,
-    basis: 'proportional-to-contributions',
-    fixedShares: [],
+  // Submitted with the plan and never allocated: the plan's income exceeds its spend here.
+  await run(officer, {
+    type: 'PlanContribution',
+    ...inYear(),
+    partnerId: 'NCCG',
+    fundingStream: ADD_CCG,
+    amount: '300000.00',
+  });
+  await run(officer, {
+    type: 'SetMinimums',
+    ...inYear(),
+    minimumSocialCare: '4100000.00',
+    minimumOutOfHospital: '2900000.00',
   });
   await firstQuarter();
   await secondQuarter();
@@ -277,7 +289,7 @@ describe('the second plan, Northshire 2017-18', () => {
       ),
     ).toEqual([
       ['NCC', '6200000.00', '0.00', '0.00', '0.00'],
-      ['NCCG', '10000000.00', '2500000.00', '2500000.00', '0.00'],
+      ['NCCG', '10300000.00', '2500000.00', '2500000.00', '0.00'],
     ]);
   });
 
@@ -339,64 +351,229 @@ describe('the second plan, Northshire 2017-18', () => {
   });
 });
 
-describe('the year end of the second plan, and the cycles after it', () => {
-  beforeAll(async () => {
-    await run(officer, receipt('r-q2', '2017-10-02'));
-    await run(officer, due('Q3', '2017-10-01'));
-    await run(officer, receipt('r-q3', '2017-10-20'));
-    await run(officer, spend('s12', 'N1', MIN, '2017-11-30', '1000000.00'));
-    await run(officer, spend('s13', 'N2', MIN, '2017-12-15', '1500000.00'));
-    await run(officer, spend('s14', 'N2', LA, '2017-12-20', '700000.00'));
-    await run(
-      officer,
-      spend('s15', 'N3', 'iBCF', '2017-10-31', '900000.00', {
-        ibcfPurpose: 'stabilising-provider-market',
-      }),
-    );
-    await run(
-      officer,
-      spend('s16', 'N4', 'DFG', '2017-11-10', '200000.00', { commitmentId: 'c1' }),
-    );
-    await closeQuarter('Q3');
-    await run(officer, due('Q4', '2018-01-01'));
-    await run(officer, receipt('r-q4', '2018-01-22'));
-    await run(officer, spend('s17', 'N1', MIN, '2018-02-28', '1050000.00'));
-    await run(officer, spend('s18', 'N2', MIN, '2018-03-15', '1700000.00'));
-    await run(officer, spend('s19', 'N2', LA, '2018-03-20', '850000.00'));
-    await run(
-      officer,
-      spend('s20', 'N3', 'iBCF', '2018-02-15', '1150000.00', {
-        ibcfPurpose: 'reducing-nhs-pressures',
-      }),
-    );
-    await run(officer, spend('s21', 'N4', 'DFG', '2018-03-01', '480000.00'));
-    await closeQuarter('Q4');
-    // Year-end adjustments: an accrual, and an invoice dated in March arriving after Q4 closed.
-    await run(officer, {
-      type: 'PostAccrual',
-      ...inYear(),
-      accrualId: 'acc1',
+/**
+ * Q3: the CCG's calls paid; the county adds a 500,000.00 risk reserve (scheme N5, the contingency
+ * line) and the CFOs agree the year-end terms. Q4: the CCG is asked for its 300,000.00 Additional
+ * CCG Contribution and pays 100,000.00 of it. The year end: an accrual, a late invoice, the
+ * outturn, the risk share, the close, and the carry-forward brought into 2018-19.
+ */
+async function thirdQuarter(): Promise<void> {
+  await run(officer, receipt('r-q2', '2017-10-02'));
+  await run(officer, due('Q3', '2017-10-01'));
+  await run(officer, receipt('r-q3', '2017-10-20'));
+  await run(officer, {
+    type: 'RequestContributionVariation',
+    ...inYear(),
+    variationId: 'var-reserve',
+    partnerId: 'NCC',
+    fundingStream: LA,
+    change: '500000.00',
+  });
+  await run(cfo, { type: 'ApproveContributionVariation', ...inYear(), variationId: 'var-reserve' });
+  await run(officer, {
+    type: 'RegisterScheme',
+    poolId: POOL,
+    schemeId: 'N5',
+    columns: {
+      name: 'Risk reserve',
+      schemeType: 'Other',
+      description: 'contingency for the year-end risk share',
+      areaOfSpend: 'Other',
+      commissioner: 'Local Authority',
+      provider: 'Local Authority',
+      newOrExisting: 'New',
+    },
+  });
+  await run(officer, {
+    type: 'AllocateFunds',
+    ...inYear(),
+    allocationId: 'al-n5',
+    schemeId: 'N5',
+    fundingStream: LA,
+    amount: '500000.00',
+  });
+  await run(cfo, { type: 'ProposeYearEndTerms', ...inYear(), terms: NORTHSHIRE_TERMS });
+  await run(deputy, { type: 'ApproveYearEndTerms', ...inYear() });
+  await run(officer, spend('s12', 'N1', MIN, '2017-11-30', '1000000.00'));
+  await run(officer, spend('s13', 'N2', MIN, '2017-12-15', '1500000.00'));
+  await run(officer, spend('s14', 'N2', LA, '2017-12-20', '700000.00'));
+  await run(
+    officer,
+    spend('s15', 'N3', 'iBCF', '2017-10-31', '900000.00', {
+      ibcfPurpose: 'stabilising-provider-market',
+    }),
+  );
+  await run(officer, spend('s16', 'N4', 'DFG', '2017-11-10', '200000.00', { commitmentId: 'c1' }));
+  await closeQuarter('Q3');
+}
+
+async function fourthQuarterAndYearEnd(): Promise<void> {
+  await run(officer, due('Q4', '2018-01-01'));
+  await run(officer, receipt('r-q4', '2018-01-22'));
+  await run(officer, {
+    type: 'RecordContributionDue',
+    ...inYear(),
+    dueId: 'due-add-ccg',
+    partnerId: 'NCCG',
+    fundingStream: ADD_CCG,
+    amount: '300000.00',
+    dueOn: '2018-03-01',
+    reference: 'NS-ADD',
+  });
+  await run(officer, {
+    type: 'RecordContributionReceived',
+    ...inYear(),
+    receiptId: 'r-add-ccg',
+    partnerId: 'NCCG',
+    fundingStream: ADD_CCG,
+    amount: '100000.00',
+    receivedOn: '2018-03-28',
+    reference: 'BACS NS-ADD part',
+  });
+  await run(officer, spend('s17', 'N1', MIN, '2018-02-28', '1425000.00'));
+  await run(officer, spend('s18', 'N2', MIN, '2018-03-15', '1700000.00'));
+  await run(officer, spend('s19', 'N2', LA, '2018-03-20', '1120000.00'));
+  await run(
+    officer,
+    spend('s20', 'N3', 'iBCF', '2018-02-15', '1375000.00', {
+      ibcfPurpose: 'reducing-nhs-pressures',
+    }),
+  );
+  await run(officer, spend('s21', 'N4', 'DFG', '2018-03-01', '480000.00'));
+  await run(officer, spend('s24', 'N5', LA, '2018-02-10', '100000.00'));
+  await closeQuarter('Q4');
+  // Year-end adjustments: an accrual, and an invoice dated in March arriving after Q4 closed.
+  await run(officer, {
+    type: 'PostAccrual',
+    ...inYear(),
+    accrualId: 'acc1',
+    schemeId: 'N3',
+    fundingStream: 'iBCF',
+    amount: '75000.00',
+    description: 'March discharge packages not yet invoiced',
+  });
+  await run(officer, spend('s22', 'N4', 'DFG', '2018-03-29', '20000.00'));
+  await run(cfo, { type: 'DetermineYearEndOutturn', ...inYear() });
+  await run(cfo, { type: 'ApplyRiskShare', ...inYear() });
+  await run(officer, { type: 'RequestYearClose', ...inYear() });
+  await run(deputy, { type: 'ApproveYearClose', ...inYear() });
+  await run(officer, { type: 'BringForwardBalance', ...inYear('2018-19'), fromYear: YEAR });
+}
+
+/**
+ * Northshire's section 75 terms for 2017-18: the risk reserve (N5) meets overspends first, with no
+ * offsetting between lines; what is left of N1's overspend falls on those who fund its stream
+ * (the CCG), N3's (iBCF) 70% on the county and 30% on the CCG, any other line's on its
+ * commissioner. The Minimum CCG underspend goes back to the commissioner; any other underspend is
+ * kept and carried forward; money never allocated goes back to whoever contributed it.
+ */
+const NORTHSHIRE_TERMS: YearEndTerms = {
+  steps: ['contingency', 'share-overspend'],
+  contingency: { schemeId: 'N5', fundingStream: LA },
+  defaultProfile: { kind: 'commissioner' },
+  lineProfiles: [
+    { schemeId: 'N1', fundingStream: MIN, profile: { kind: 'stream-contributors' } },
+    {
       schemeId: 'N3',
       fundingStream: 'iBCF',
-      amount: '75000.00',
-      description: 'March discharge packages not yet invoiced',
-    });
-    await run(officer, spend('s22', 'N4', 'DFG', '2018-03-29', '20000.00'));
-    await run(cfo, { type: 'DetermineYearEndOutturn', ...inYear() });
-    await run(cfo, { type: 'ApplyRiskShare', ...inYear() });
-    await run(officer, { type: 'RequestYearClose', ...inYear() });
-    await run(deputy, { type: 'ApproveYearClose', ...inYear() });
+      profile: {
+        kind: 'fixed',
+        shares: [
+          { partnerId: 'NCC', percentage: '70' },
+          { partnerId: 'NCCG', percentage: '30' },
+        ],
+      },
+    },
+  ],
+  defaultUnderspend: 'carry-forward',
+  underspend: [{ fundingStream: MIN, treatment: 'return-to-commissioner' }],
+  unallocated: 'return-to-contributors',
+};
+
+describe('the year end of the second plan, and the cycles after it', () => {
+  beforeAll(async () => {
+    await thirdQuarter();
+    await fourthQuarterAndYearEnd();
   });
 
-  it('gives the outturn as actual plus accruals, line by line and stream by stream', async () => {
+  /*
+   * The outturn, line by line (spent + accrued against budget):
+   *   N1 Minimum CCG: 950,000 + 1,025,000 + 1,000,000 + 1,425,000 = 4,400,000 against 4,000,000:
+   *     400,000 over.
+   *   N2 Minimum CCG: 1,100,000 + 1,300,000 + 1,500,000 + 1,700,000 = 5,600,000 against
+   *     6,000,000: 400,000 under. N2 Additional LA: 380,000 + 700,000 + 1,120,000 = 2,200,000
+   *     against 2,000,000: 200,000 over.
+   *   N3 iBCF: 250,000 + 600,000 + 900,000 + 1,375,000 = 3,125,000 + 75,000 accrued = 3,200,000
+   *     against 3,000,000: 200,000 over.
+   *   N4 DFG (capital): 300,000 + 200,000 + 480,000 + 20,000 = 1,000,000 against 1,200,000:
+   *     200,000 under.
+   *   N5 Additional LA (the reserve): 100,000 against 500,000: 400,000 unspent.
+   *   Additional CCG: 300,000 contributed, nothing allocated.
+   * Funding 10,000,000 + 3,000,000 + 1,200,000 + 2,500,000 + 300,000 = 17,000,000; expenditure
+   * 4,400,000 + 5,600,000 + 2,200,000 + 3,200,000 + 1,000,000 + 100,000 = 16,500,000; net
+   * (funding - expenditure) 500,000.
+   */
+  it('states the funding by partner and stream: contributed, due, received and owed', async () => {
     const statement = await report('year-end');
-    // N1: 950,000 + 1,025,000 + 1,000,000 + 1,050,000 = 4,025,000 against 4,000,000.
-    // N2: 1,100,000 + 1,300,000 + 1,500,000 + 1,700,000 = 5,600,000 and 380,000 + 700,000 +
-    //   850,000 = 1,930,000, against 8,000,000. N3: 2,900,000 + 75,000 accrued against 3,000,000.
-    // N4: 300,000 + 200,000 + 480,000 + 20,000 = 1,000,000 against 1,200,000.
+    expect(statement).toMatchObject({ basis: 'outturn', closed: true, priorYear: null });
+    expect(
+      statement.funding.byPartner.map((partner) => [
+        partner.partnerId,
+        pick(partner.byStream, 'fundingStream', 'contribution', 'due', 'received', 'owed'),
+        partner.total,
+      ]),
+    ).toEqual([
+      [
+        'NCC',
+        [
+          ['iBCF', '3000000.00', '0.00', '0.00', '0.00'],
+          ['DFG', '1200000.00', '0.00', '0.00', '0.00'],
+          [LA, '2500000.00', '0.00', '0.00', '0.00'],
+        ],
+        { contribution: '6700000.00', due: '0.00', received: '0.00', owed: '0.00' },
+      ],
+      [
+        'NCCG',
+        [
+          [MIN, '10000000.00', '10000000.00', '10000000.00', '0.00'],
+          [ADD_CCG, '300000.00', '300000.00', '100000.00', '200000.00'],
+        ],
+        {
+          contribution: '10300000.00',
+          due: '10300000.00',
+          received: '10100000.00',
+          owed: '200000.00',
+        },
+      ],
+    ]);
     expect(
       pick(
-        statement.expenditureByScheme as unknown as Row[],
+        statement.funding.byStream as unknown as Row[],
+        'fundingStream',
+        'capital',
+        'contributions',
+        'broughtForward',
+        'funding',
+      ),
+    ).toEqual([
+      [MIN, false, '10000000.00', '0.00', '10000000.00'],
+      ['iBCF', false, '3000000.00', '0.00', '3000000.00'],
+      ['DFG', true, '1200000.00', '0.00', '1200000.00'],
+      [LA, false, '2500000.00', '0.00', '2500000.00'],
+      [ADD_CCG, false, '300000.00', '0.00', '300000.00'],
+    ]);
+    expect(statement.funding.total).toEqual({
+      contributions: '17000000.00',
+      broughtForward: '0.00',
+      funding: '17000000.00',
+    });
+  });
+
+  it('states the expenditure by scheme, type, stream and commissioner, capital apart, and the net', async () => {
+    const { expenditure, net } = await report('year-end');
+    expect(
+      pick(
+        expenditure.byScheme as unknown as Row[],
         'schemeId',
         'budget',
         'spent',
@@ -405,29 +582,151 @@ describe('the year end of the second plan, and the cycles after it', () => {
         'variance',
       ),
     ).toEqual([
-      ['N1', '4000000.00', '4025000.00', '0.00', '4025000.00', '25000.00'],
-      ['N2', '8000000.00', '7530000.00', '0.00', '7530000.00', '-470000.00'],
-      ['N3', '3000000.00', '2900000.00', '75000.00', '2975000.00', '-25000.00'],
+      ['N1', '4000000.00', '4400000.00', '0.00', '4400000.00', '400000.00'],
+      ['N2', '8000000.00', '7800000.00', '0.00', '7800000.00', '-200000.00'],
+      ['N3', '3000000.00', '3125000.00', '75000.00', '3200000.00', '200000.00'],
       ['N4', '1200000.00', '1000000.00', '0.00', '1000000.00', '-200000.00'],
+      ['N5', '500000.00', '100000.00', '0.00', '100000.00', '-400000.00'],
     ]);
-    expect(statement.net).toEqual({
-      contributions: '16200000.00',
-      expenditure: '15530000.00',
-      net: '-670000.00',
+    expect(
+      pick(expenditure.bySchemeType as unknown as Row[], 'schemeType', 'budget', 'expenditure'),
+    ).toEqual([
+      ['DFG - Adaptations', '1200000.00', '1000000.00'],
+      ['HICM for managing transfer of care', '3000000.00', '3200000.00'],
+      ['Other', '500000.00', '100000.00'],
+      ['Personalised support/care at home', '4000000.00', '4400000.00'],
+      ['Reablement services', '8000000.00', '7800000.00'],
+    ]);
+    // Net by stream, funding - expenditure: Minimum CCG 0; iBCF -200,000; DFG 200,000;
+    // Additional LA 2,500,000 - 2,300,000 = 200,000; Additional CCG 300,000.
+    expect(
+      pick(
+        expenditure.byStream as unknown as Row[],
+        'fundingStream',
+        'funding',
+        'spent',
+        'accrued',
+        'expenditure',
+        'net',
+      ),
+    ).toEqual([
+      [MIN, '10000000.00', '10000000.00', '0.00', '10000000.00', '0.00'],
+      ['iBCF', '3000000.00', '3125000.00', '75000.00', '3200000.00', '-200000.00'],
+      ['DFG', '1200000.00', '1000000.00', '0.00', '1000000.00', '200000.00'],
+      [LA, '2500000.00', '2300000.00', '0.00', '2300000.00', '200000.00'],
+      [ADD_CCG, '300000.00', '0.00', '0.00', '0.00', '300000.00'],
+    ]);
+    // N2 is joint, 60% NHS: 60% of 7,800,000 = 4,680,000 to the CCG, 3,120,000 to the council;
+    // the council's: 4,400,000 + 3,120,000 + 3,200,000 + 1,000,000 + 100,000 = 11,820,000.
+    expect(expenditure.byCommissioner).toEqual([
+      { commissioner: 'CCG', expenditure: '4680000.00' },
+      { commissioner: 'Local Authority', expenditure: '11820000.00' },
+    ]);
+    expect(expenditure.capitalAndRevenue).toEqual([
+      { kind: 'revenue', funding: '15800000.00', expenditure: '15500000.00', net: '300000.00' },
+      { kind: 'capital', funding: '1200000.00', expenditure: '1000000.00', net: '200000.00' },
+    ]);
+    expect(net).toEqual({ funding: '17000000.00', expenditure: '16500000.00', net: '500000.00' });
+  });
+
+  /*
+   * The waterfall by the agreed terms:
+   *   contingency: N5's 400,000 unspent meets the revenue overspends, 800,000 in all, in
+   *     proportion: N1 200,000, N2 LA 100,000, N3 100,000; half of each is left.
+   *   N1 (stream-contributors: the Minimum CCG's contributor) 200,000 on NCCG.
+   *   N2 LA (commissioner: joint 60/40): 60,000 on the CCGs (NCCG), 40,000 on the councils by
+   *     their contributions (NCC 6,700,000, WDC none): NCC 40,000.
+   *   N3 (fixed 70/30): NCC 70,000, NCCG 30,000.
+   *   Minimum CCG underspend (N2, 400,000) back to the commissioner, joint 60/40: NCCG 240,000,
+   *     NCC 160,000. DFG's 200,000 (capital) carried forward, never meeting a revenue overspend.
+   *   Additional CCG, 300,000 never allocated: back to NCCG, its contributor.
+   * Shares (above zero: money back): NCC 160,000 - 40,000 - 70,000 = 50,000; NCCG 240,000 +
+   * 300,000 - 200,000 - 60,000 - 30,000 = 250,000; WDC 0. 300,000 + 200,000 carried = 500,000.
+   */
+  it('applies the risk share step by step, and reconciles on its face', async () => {
+    const { riskShare } = await report('year-end');
+    expect(riskShare.status).toBe('applied');
+    expect(riskShare.offsets).toEqual([]);
+    expect(riskShare.contingency).toEqual({
+      schemeId: 'N5',
+      fundingStream: LA,
+      available: '400000.00',
+      used: '400000.00',
     });
-    // -670,000 by contributions, 10,000,000 : 6,200,000: NCCG 413,580.2469..., NCC 256,419.7530...;
-    // the last penny goes to the larger remainder (NCCG).
-    expect(statement.riskShare).toMatchObject({
-      status: 'applied',
-      allocations: [
-        { partnerId: 'NCC', amount: '-256419.75' },
-        { partnerId: 'NCCG', amount: '-413580.25' },
-        { partnerId: 'WDC', amount: '0.00' },
+    const nonZero = (shares: readonly { partnerId: string; amount: string }[]) =>
+      shares
+        .filter((share) => share.amount !== '0.00')
+        .map((share) => [share.partnerId, share.amount]);
+    expect(
+      riskShare.overspends.map((line) => [
+        line.schemeId,
+        line.fundingStream,
+        line.overspend,
+        line.profile,
+        nonZero(line.shares),
+      ]),
+    ).toEqual([
+      ['N1', MIN, '200000.00', 'stream-contributors', [['NCCG', '200000.00']]],
+      [
+        'N2',
+        LA,
+        '100000.00',
+        'commissioner',
+        [
+          ['NCC', '40000.00'],
+          ['NCCG', '60000.00'],
+        ],
       ],
+      [
+        'N3',
+        'iBCF',
+        '100000.00',
+        'fixed',
+        [
+          ['NCC', '70000.00'],
+          ['NCCG', '30000.00'],
+        ],
+      ],
+    ]);
+    expect(
+      riskShare.underspends.map((stream) => [
+        stream.fundingStream,
+        stream.capital,
+        stream.underspend,
+        stream.unallocated,
+        nonZero(stream.returned),
+        stream.carriedForward,
+      ]),
+    ).toEqual([
+      [
+        MIN,
+        false,
+        '400000.00',
+        '0.00',
+        [
+          ['NCC', '160000.00'],
+          ['NCCG', '240000.00'],
+        ],
+        '0.00',
+      ],
+      ['DFG', true, '200000.00', '0.00', [], '200000.00'],
+      [ADD_CCG, false, '0.00', '300000.00', [['NCCG', '300000.00']], '0.00'],
+    ]);
+    expect(pick(riskShare.shares as unknown as Row[], 'partnerId', 'amount')).toEqual([
+      ['NCC', '50000.00'],
+      ['NCCG', '250000.00'],
+      ['WDC', '0.00'],
+    ]);
+    expect(riskShare.carryForward).toEqual([{ fundingStream: 'DFG', amount: '200000.00' }]);
+    expect(riskShare.reconciliation).toEqual({
+      net: '500000.00',
+      shares: '300000.00',
+      carryForward: '200000.00',
+      reconciles: true,
     });
   });
 
-  it('ends the year with every call paid, the order used up, and March’s late invoice in YE', async () => {
+  it('ends the year with the CCG owing 200,000.00, the order used up, and March’s late invoice in YE', async () => {
     const balances = await report('balances');
     expect(balances.toDate).toBe('YE');
     const n4 = balances.lines.find((line) => line.schemeId === 'N4');
@@ -444,12 +743,112 @@ describe('the year end of the second plan, and the cycles after it', () => {
       forecastOutturn: '1000000.00',
     });
     expect(
-      pick(balances.partners as unknown as Row[], 'partnerId', 'due', 'received', 'outstanding'),
+      pick(
+        balances.partners as unknown as Row[],
+        'partnerId',
+        'due',
+        'received',
+        'outstanding',
+        'riskShareExposure',
+        'riskShareStatus',
+      ),
     ).toEqual([
-      ['NCC', '0.00', '0.00', '0.00'],
-      ['NCCG', '10000000.00', '10000000.00', '0.00'],
-      ['WDC', '0.00', '0.00', '0.00'],
+      ['NCC', '0.00', '0.00', '0.00', '50000.00', 'applied'],
+      ['NCCG', '10300000.00', '10100000.00', '200000.00', '250000.00', 'applied'],
+      ['WDC', '0.00', '0.00', '0.00', '0.00', 'applied'],
     ]);
+  });
+
+  /*
+   * As submitted: income per source from the plan (Additional LA's 500,000 reserve came in Q3, a
+   * variation); planned spend the plan's allocations (N5 is supplementary). The submitted plan's
+   * Additional CCG income (300,000) has no planned spend: that check fails. Minimum CCG to social
+   * care: N1, 4,000,000 planned (below the 4,100,000 minimum: failed), 4,400,000 actual;
+   * out-of-hospital: 60% of N2's 6,000,000 = 3,600,000 planned, 60% of 5,600,000 = 3,360,000
+   * actual (at least 2,900,000: passed).
+   */
+  it('gives the NHS England returns against the plan as submitted, and their checks', async () => {
+    const extract = await report('extract');
+    expect(extract).toMatchObject({
+      cycle: 'BCF planning template 2017-19',
+      planYears: ['2017-18', '2018-19'],
+    });
+    expect(
+      pick(
+        extract.plan,
+        'Scheme ID',
+        'Source of Funding',
+        '2017/18 Expenditure (£)',
+        '2018/19 Expenditure (£)',
+      ),
+    ).toEqual([
+      ['N1', MIN, '4000000.00', '4100000.00'],
+      ['N2', MIN, '6000000.00', '6100000.00'],
+      ['N2', LA, '2000000.00', '2000000.00'],
+      ['N3', 'iBCF', '3000000.00', '4000000.00'],
+      ['N4', 'DFG', '1200000.00', '1300000.00'],
+    ]);
+    expect(
+      pick(extract.income as unknown as Row[], 'fundingStream', 'planned', 'varied', 'received'),
+    ).toEqual([
+      [MIN, '10000000.00', '0.00', '10000000.00'],
+      ['iBCF', '3000000.00', '0.00', '0.00'],
+      ['DFG', '1200000.00', '0.00', '0.00'],
+      [LA, '2000000.00', '500000.00', '0.00'],
+      [ADD_CCG, '300000.00', '0.00', '100000.00'],
+    ]);
+    expect(
+      pick(extract.expenditure as unknown as Row[], 'fundingStream', 'planned', 'actual'),
+    ).toEqual([
+      [MIN, '10000000.00', '10000000.00'],
+      ['iBCF', '3000000.00', '3200000.00'],
+      ['DFG', '1200000.00', '1000000.00'],
+      [LA, '2000000.00', '2300000.00'],
+      [ADD_CCG, '0.00', '0.00'],
+    ]);
+    expect(extract.minimumContribution).toEqual({
+      minimumSocialCare: '4100000.00',
+      plannedSocialCare: '4000000.00',
+      actualSocialCare: '4400000.00',
+      minimumOutOfHospital: '2900000.00',
+      plannedOutOfHospital: '3600000.00',
+      actualOutOfHospital: '3360000.00',
+    });
+    expect(extract.checks.map((check) => [check.status, check.detail])).toEqual([
+      ['failed', `planned expenditure is not equal to income for ${ADD_CCG}`],
+      ['failed', 'planned 4000000.00, below the minimum of 4100000.00'],
+      ['passed', 'planned 3600000.00, at least the minimum of 2900000.00'],
+    ]);
+  });
+
+  it('brings the DFG carry-forward into 2018-19 as capital to allocate, with 2017-18 beside it', async () => {
+    const next = await report('balances', '2018-19');
+    expect(next.streams.find((stream) => stream.fundingStream === 'DFG')).toMatchObject({
+      contributions: '1300000.00',
+      broughtForward: '200000.00',
+      allocated: '1300000.00',
+      unallocated: '200000.00',
+    });
+    const statement = await report('year-end', '2018-19');
+    expect(statement.priorYear).toEqual({
+      year: YEAR,
+      funding: '17000000.00',
+      expenditure: '16500000.00',
+      net: '500000.00',
+      carriedForward: '200000.00',
+    });
+    expect(
+      statement.funding.byStream.find((stream) => stream.fundingStream === 'DFG'),
+    ).toMatchObject({ capital: true, broughtForward: '200000.00', funding: '1500000.00' });
+    // Brought forward once: asking again changes nothing.
+    await expect(
+      ledger.writeFace.execute({
+        caller: officer,
+        idempotencyKey: 'twice',
+        command: { type: 'BringForwardBalance', ...inYear('2018-19'), fromYear: YEAR },
+      }),
+    ).resolves.toMatchObject({ kind: 'unchanged' });
+    expect((await report('balances', '2018-19')).streams).toEqual(next.streams);
   });
 
   it('takes a correction of the closed year in 2018-19, naming it, and leaves 2017-18 as closed', async () => {

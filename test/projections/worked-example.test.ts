@@ -155,13 +155,6 @@ describe('worked example: from allocation to quarterly position', () => {
         schemeType: 'HICM for managing transfer of care',
       },
     });
-    await pool({
-      type: 'AgreeRiskShareTerms',
-      actor: admin,
-      poolId: POOL,
-      basis: 'proportional-to-contributions',
-      fixedShares: [],
-    });
 
     await ledger({
       type: 'PlanContribution',
@@ -209,6 +202,20 @@ describe('worked example: from allocation to quarterly position', () => {
       fundingStream: MIN_CCG,
       profile: { Q1: '0', Q2: '40', Q3: '30', Q4: '30' },
     } as never);
+    // The year-end terms: any overspend left is shared by contributions, underspends kept.
+    await ledger({
+      type: 'ProposeYearEndTerms',
+      actor: cfo,
+      terms: {
+        steps: ['share-overspend'],
+        defaultProfile: { kind: 'contributions' },
+        lineProfiles: [],
+        defaultUnderspend: 'carry-forward',
+        underspend: [],
+        unallocated: 'carry-forward',
+      },
+    } as never);
+    await ledger({ type: 'ApproveYearEndTerms', actor: secondCfo } as never);
     await spend('s1', '1', MIN_CCG, 'Q1', '2017-04-28', '150000.00');
     await spend('s2', '1', MIN_CCG, 'Q1', '2017-05-31', '75000.50');
     await spend('s3', '3', IBCF, 'Q1', '2017-06-15', '90000.00', 'reducing-nhs-pressures');
@@ -318,8 +325,8 @@ describe('worked example: from allocation to quarterly position', () => {
         partner.riskShareStatus,
       ]),
     ).toEqual([
-      ['HCC', '400000.00', '2857.14', 'projected'],
-      ['ENHCCG', '1000000.00', '7142.86', 'projected'],
+      ['HCC', '400000.00', '-2857.14', 'projected'],
+      ['ENHCCG', '1000000.00', '-7142.86', 'projected'],
     ]);
   });
 
@@ -430,6 +437,7 @@ describe('worked example: from allocation to quarterly position', () => {
     ]);
     const byCfo = runner.auditTrail({ actorId: cfo.id });
     expect(byCfo.entries.map((entry) => entry.type)).toEqual([
+      'YearEndTermsProposed.v1',
       'VirementApproved.v1',
       'QuarterClosed.v1',
     ]);

@@ -14,6 +14,7 @@ import {
   type LedgerEvent,
   type PoolEvent,
   QUARTERS,
+  type YearEndTerms,
 } from '../../src/events/catalogue/index.ts';
 import { quarterlyReport } from '../../src/projections/reports/quarterly-position.ts';
 import { yearEndDigest, yearEndStatement } from '../../src/projections/reports/year-end.ts';
@@ -36,6 +37,7 @@ import {
   secondCfo,
   YEAR,
 } from '../support/domain.ts';
+import { termsForLines, yearEndTermsArbitrary } from '../support/year-end-terms.ts';
 
 /**
  * Rule 9, as a property: random histories of every kind of command (money in and out, corrections,
@@ -81,7 +83,8 @@ type Step =
   | { readonly kind: 'ledger'; readonly command: LedgerStep }
   | { readonly kind: 'pool'; readonly command: PoolCommand }
   | { readonly kind: 'close-quarter' }
-  | { readonly kind: 'close-year' };
+  | { readonly kind: 'close-year' }
+  | { readonly kind: 'agree-terms'; readonly terms: YearEndTerms };
 
 const ledger = <Fields extends Record<string, unknown>>(
   type: LedgerCommand['type'],
@@ -318,16 +321,17 @@ const poolChanges: fc.Arbitrary<Step>[] = [
       },
     }),
   ),
-  fc.constantFrom('proportional-to-contributions' as const, 'none' as const).map(
-    (basis): Step => ({
-      kind: 'pool',
-      command: { type: 'AgreeRiskShareTerms', actor: cfo, poolId: POOL, basis, fixedShares: [] },
-    }),
-  ),
 ];
 
 const control: fc.Arbitrary<Step>[] = [
   fc.constant<Step>({ kind: 'close-quarter' }),
+  yearEndTermsArbitrary({
+    partnerIds: PARTNERS,
+    lines: SCHEMES.flatMap((schemeId) =>
+      STREAMS.map((fundingStream) => ({ schemeId, fundingStream })),
+    ),
+    fundingStreams: STREAMS,
+  }).map((terms): Step => ({ kind: 'agree-terms', terms })),
   ledger('DetermineYearEndOutturn', {}, fc.constant(cfo)),
   ledger('ApplyRiskShare', {}, fc.constant(cfo)),
   fc.constant<Step>({ kind: 'close-year' }),
@@ -340,6 +344,16 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.oneof(...poolChanges) },
   { weight: 6, arbitrary: fc.oneof(...control) },
 );
+
+/** Terms any ledger can apply: the host bears what is left, everything else carried forward. */
+const SIMPLE_TERMS: YearEndTerms = {
+  steps: ['share-overspend'],
+  defaultProfile: { kind: 'host' },
+  lineProfiles: [],
+  defaultUnderspend: 'carry-forward',
+  underspend: [],
+  unallocated: 'carry-forward',
+};
 
 /** A pool-year driven through its deciders, with the view folded as the read model folds it. */
 class Pool {
@@ -357,6 +371,7 @@ class Pool {
   take(step: Step): void {
     if (step.kind === 'close-quarter') this.closeQuarter();
     else if (step.kind === 'close-year') this.closeYear();
+    else if (step.kind === 'agree-terms') this.agreeTerms(step.terms);
     else if (step.kind === 'pool') this.poolCommand(step.command);
     else this.ledgerCommand(step.command);
   }
@@ -402,7 +417,22 @@ class Pool {
     }
   }
 
+  /** One CFO proposes the terms (kept to the lines there are), another agrees them. */
+  agreeTerms(terms: YearEndTerms): void {
+    this.ledgerCommand({
+      type: 'ProposeYearEndTerms',
+      actor: cfo,
+      terms: termsForLines(terms, this.state.lines),
+    } as LedgerStep);
+    this.ledgerCommand({ type: 'ApproveYearEndTerms', actor: secondCfo });
+  }
+
+  /** The year end in one go: the quarters left closed, the outturn, terms if none, the share. */
   closeYear(): void {
+    for (const _quarter of QUARTERS) this.closeQuarter();
+    this.ledgerCommand({ type: 'DetermineYearEndOutturn', actor: cfo } as LedgerStep);
+    if (this.state.agreedTerms === undefined) this.agreeTerms(SIMPLE_TERMS);
+    this.ledgerCommand({ type: 'ApplyRiskShare', actor: cfo } as LedgerStep);
     for (const [type, actor] of [
       ['RequestYearClose', officer],
       ['ApproveYearClose', cfo],

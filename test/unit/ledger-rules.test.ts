@@ -884,7 +884,7 @@ describe('rule 10: the year end, and nothing after the year closes', () => {
     spent: '800000.00',
     accrued: '0.00',
     expenditure: '800000.00',
-    net: '-1200000.00',
+    net: '1200000.00',
     byStream: [],
     byLine: [],
   });
@@ -929,7 +929,7 @@ describe('rule 10: the year end, and nothing after the year closes', () => {
           spent: '800000.00',
           accrued: '12000.00',
           expenditure: '812000.00',
-          net: '-1188000.00',
+          net: '1188000.00',
           byLine: [
             {
               schemeId: '1',
@@ -951,7 +951,11 @@ describe('rule 10: the year end, and nothing after the year closes', () => {
     const ready = [
       ...afterQ4,
       outturn,
-      ledgerEvent('RiskShareApplied.v1', { basis: 'none', net: '-1200000.00', allocations: [] }),
+      ledgerEvent('RiskShareApplied.v1', {
+        net: '1200000.00',
+        allocations: [],
+        carryForward: [{ fundingStream: MIN_CCG, amount: '1200000.00' }],
+      }),
     ];
     const version = ready.length;
     const close = (

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { PoolEvent, SchemeColumns } from '../../src/events/catalogue/index.ts';
 import {
   admin,
@@ -83,53 +83,6 @@ describe('pool set-up', () => {
     givenPool()
       .when({ ...join, partnerId: 'HVCCG' })
       .thenRefused('partner-already-joined', 'partnerId', 'HVCCG');
-  });
-});
-
-describe('risk-share terms', () => {
-  const terms = (shares: { partnerId: string; percentage: string }[]) =>
-    givenPool().when({
-      type: 'AgreeRiskShareTerms',
-      actor: admin,
-      poolId: POOL,
-      basis: 'fixed-shares',
-      fixedShares: [{ schemeId: '1', shares }],
-    });
-
-  it('agrees fixed shares that add up to 100%', () => {
-    const shares = [
-      { partnerId: 'HCC', percentage: '60' },
-      { partnerId: 'ENHCCG', percentage: '40.00' },
-    ];
-    terms(shares).then({
-      type: 'RiskShareTermsAgreed.v1',
-      data: { poolId: POOL, basis: 'fixed-shares', fixedShares: [{ schemeId: '1', shares }] },
-    });
-  });
-
-  it('refuses shares that do not, naming the total', () => {
-    const refusal = terms([
-      { partnerId: 'HCC', percentage: '60' },
-      { partnerId: 'ENHCCG', percentage: '39.99' },
-    ]).thenRefused('risk-share-terms-invalid', 'fixedShares[0].shares', '99.99');
-    expect(refusal.message).toBe('the shares of scheme "1" add up to 99.99%, not 100%');
-  });
-
-  it('refuses shares for unknown partners or schemes', () => {
-    terms([{ partnerId: 'NOBODY', percentage: '100' }]).thenRefused(
-      'partner-unknown',
-      'fixedShares[0].shares[0].partnerId',
-      'NOBODY',
-    );
-    givenPool()
-      .when({
-        type: 'AgreeRiskShareTerms',
-        actor: admin,
-        poolId: POOL,
-        basis: 'fixed-shares',
-        fixedShares: [{ schemeId: '99', shares: [] }],
-      })
-      .thenRefused('scheme-unknown', 'fixedShares[0].schemeId', '99');
   });
 });
 

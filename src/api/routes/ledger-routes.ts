@@ -386,14 +386,73 @@ export const ledgerRoutes: RouteSpec[] = [
     toCommand: () => ({ type: 'DetermineYearEndOutturn' }),
   }),
   ledgerWrite({
+    url: '/year-end-terms',
+    permission: 'approve',
+    operationId: 'proposeYearEndTerms',
+    summary: 'Propose the year-end terms of the agreement',
+    description:
+      'The risk-share waterfall as the section 75 agreement has it for the year: its ordered steps, each line’s share profile, the contingency line, underspend treatment per stream, and what happens to money never allocated. Another CFO approves it.',
+    body: bodies.proposeTerms,
+    toCommand: ({ body }) => ({ type: 'ProposeYearEndTerms', terms: body }),
+  }),
+  ledgerWrite({
+    url: '/year-end-terms/approval',
+    permission: 'approve',
+    operationId: 'approveYearEndTerms',
+    summary: 'Approve the year-end terms (another CFO than the proposer)',
+    description:
+      'Agrees the terms proposed, once they can be applied to every line of the year: each line’s profile names partners who contribute, fixed shares sum to 100%.',
+    body: noBody,
+    toCommand: () => ({ type: 'ApproveYearEndTerms' }),
+  }),
+  ledgerWrite({
     url: '/risk-share',
     permission: 'approve',
     operationId: 'applyRiskShare',
     summary: 'Apply the year-end risk share',
     description:
-      'Shares the year’s net over- or underspend between the partners under the agreed terms, to the penny.',
+      'Applies the agreed terms’ waterfall to the outturn, each step recorded with its figures: overspends met from underspends of the same kind, from the contingency, then shared by each line’s profile; underspends and unallocated money returned or carried forward; to the penny.',
     body: noBody,
     toCommand: () => ({ type: 'ApplyRiskShare' }),
+  }),
+  ledgerWrite({
+    url: '/balance-brought-forward',
+    permission: 'approve',
+    operationId: 'bringForwardBalance',
+    summary: 'Bring forward the previous year’s carry-forward',
+    description:
+      'Brings what a closed earlier year carried forward into this year’s funding, stream by stream, capital staying capital; once.',
+    body: bodies.bringForward,
+    toCommand: ({ body }) => ({ type: 'BringForwardBalance', fromYear: body.fromYear }),
+  }),
+  ledgerWrite({
+    url: '/minimums',
+    permission: 'approve',
+    operationId: 'setMinimums',
+    summary: 'Set the year’s national minimums',
+    description:
+      'The minimum NHS contribution to adult social care and the minimum NHS-commissioned out-of-hospital spend for the area, which the NHS England return checks the plan against.',
+    body: bodies.minimums,
+    toCommand: ({ body }) => ({ type: 'SetMinimums', ...body }),
+  }),
+  ledgerWrite({
+    url: '/metric-targets',
+    permission: 'record',
+    operationId: 'setMetricTarget',
+    summary: 'Set a national metric’s target for a quarter',
+    description: 'A target of one of the plan cycle’s national metrics for a quarter of the year.',
+    body: bodies.metricTarget,
+    toCommand: ({ body }) => ({ type: 'SetMetricTarget', ...body }),
+  }),
+  ledgerWrite({
+    url: '/metric-actuals',
+    permission: 'record',
+    operationId: 'recordMetricActual',
+    summary: 'Record a national metric’s actual for a quarter',
+    description:
+      'The actual of a national metric for a quarter, provisional until the data is final; quarterly positions show whether the target was met.',
+    body: bodies.metricActual,
+    toCommand: ({ body }) => ({ type: 'RecordMetricActual', ...body }),
   }),
   ledgerWrite({
     url: '/close-request',

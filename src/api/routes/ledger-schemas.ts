@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { quarter, requiredText } from '../../events/catalogue/index.ts';
 import { ledgerEventSchemas } from '../../events/catalogue/ledger-events.ts';
 import { schemeColumns } from '../../events/catalogue/pool-events.ts';
+import { yearEndTerms } from '../../events/catalogue/year-end-terms.ts';
 
 /**
  * Request schemas of the ledger routes, each picked from the event the command records, so that
@@ -170,3 +171,20 @@ export const priorYearAdjustment = events['PriorYearAdjustmentPosted.v1']
     ibcfPurpose: true,
   })
   .extend({ description: requiredText });
+export const proposeTerms = yearEndTerms;
+export const bringForward = events['BalanceBroughtForward.v1'].pick({ fromYear: true });
+export const minimums = events['MinimumsSet.v1'].pick({
+  minimumSocialCare: true,
+  minimumOutOfHospital: true,
+});
+export const metricTarget = events['MetricTargetSet.v1'].pick({
+  metricId: true,
+  forQuarter: true,
+  target: true,
+});
+export const metricActual = events['MetricActualRecorded.v1'].pick({
+  metricId: true,
+  forQuarter: true,
+  value: true,
+  status: true,
+});

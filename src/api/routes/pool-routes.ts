@@ -11,7 +11,6 @@ import {
   openYear,
   registerPool,
   registerScheme,
-  riskShareTerms,
 } from './pool-schemas.ts';
 
 /** Pool set-up and schemes: the pool's own stream. */
@@ -71,21 +70,6 @@ export const poolRoutes: RouteSpec[] = [
     params: poolParams,
     body: joinPartner,
     toCommand: ({ params, body }) => ({ type: 'JoinPartner', poolId: params.poolId, ...body }),
-  }),
-  poolWrite({
-    url: '/pools/:poolId/risk-share-terms',
-    permission: 'approve',
-    operationId: 'agreeRiskShareTerms',
-    summary: 'Agree the risk-share terms',
-    description: 'Records how an over- or underspend is shared between the partners at year end.',
-    params: poolParams,
-    body: riskShareTerms,
-    toCommand: ({ params, body }) => ({
-      type: 'AgreeRiskShareTerms',
-      poolId: params.poolId,
-      basis: body.basis,
-      fixedShares: body.fixedShares,
-    }),
   }),
   poolWrite({
     url: '/pools/:poolId/years',

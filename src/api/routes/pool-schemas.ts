@@ -1,13 +1,6 @@
 import { z } from 'zod';
-import {
-  code,
-  financialYear,
-  name,
-  partnerKind,
-  percentage,
-  riskShareBasis,
-} from '../../events/catalogue/index.ts';
-import { fixedShares, referenceData, schemeColumns } from '../../events/catalogue/pool-events.ts';
+import { code, financialYear, name, partnerKind } from '../../events/catalogue/index.ts';
+import { referenceData, schemeColumns } from '../../events/catalogue/pool-events.ts';
 
 /** Request and answer schemas of the pool routes, built from the event catalogue's fields. */
 
@@ -15,13 +8,10 @@ export const registerPool = z.strictObject({
   poolId: code,
   name,
   hwbArea: name,
+  region: name.optional(),
   host: z.strictObject({ partnerId: code, name, kind: partnerKind }),
 });
 export const joinPartner = z.strictObject({ partnerId: code, name, kind: partnerKind });
-export const riskShareTerms = z.strictObject({
-  basis: riskShareBasis,
-  fixedShares: fixedShares.default([]),
-});
 export const openYear = z.strictObject({ year: financialYear, referenceData });
 export const registerScheme = z.strictObject({ schemeId: code, ...schemeColumns.shape });
 export const amendScheme = z.strictObject({ changes: schemeColumns.partial() });
@@ -30,21 +20,13 @@ export const poolSummarySchema = z.object({
   poolId: z.string(),
   name: z.string(),
   hwbArea: z.string(),
+  region: z.string().nullable(),
   currency: z.string(),
   hostPartnerId: z.string(),
   partners: z.array(z.object({ partnerId: z.string(), name: z.string(), kind: z.string() })),
   schemes: z.array(
     z.object({ schemeId: z.string(), withdrawn: z.boolean(), ...schemeColumns.shape }),
   ),
-  riskShare: z.object({
-    basis: z.string(),
-    fixedShares: z.array(
-      z.object({
-        schemeId: z.string(),
-        shares: z.array(z.object({ partnerId: z.string(), percentage })),
-      }),
-    ),
-  }),
   years: z.array(
     z.object({
       year: z.string(),

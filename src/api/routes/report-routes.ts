@@ -4,9 +4,11 @@ import {
   type DocumentFormat,
   isDocumentKind,
   renderReport,
+  tableSlugs,
 } from '../../documents/report-documents.ts';
 import type { Quarter } from '../../events/catalogue/index.ts';
 import type { ReportKind } from '../../projections/read-face.ts';
+import { problem } from '../problems.ts';
 import { type Call, foundReply, type Outcome, type RouteSpec, route } from '../route-kit.ts';
 import { poolParams, quarterParams, yearParams } from './path-schemas.ts';
 import { poolSummarySchema } from './pool-schemas.ts';
@@ -18,6 +20,9 @@ import {
   poolList,
   quarterlyReport,
   reportQuery,
+  rollUpParams,
+  rollUpQuery,
+  rollUpSchema,
   savingsReport,
   yearEndStatementSchema,
 } from './report-schemas.ts';
@@ -28,7 +33,11 @@ import {
  * ETag is the stream version the answer reflects. The four documents also download as CSV or XLSX.
  */
 type ReportParams = { poolId: string; year: string; quarter?: Quarter };
-type ReportQuery = { asAt?: string | undefined; format?: DocumentFormat | 'json' | undefined };
+type ReportQuery = {
+  asAt?: string | undefined;
+  format?: DocumentFormat | 'json' | undefined;
+  table?: string | undefined;
+};
 
 function reportRoute(spec: {
   kind: ReportKind;
@@ -73,12 +82,19 @@ async function reportOutcome(
   const format = call.query.format ?? 'json';
   if (!found.found || format === 'json' || !isDocumentKind(kind))
     return foundReply(found, 'ledger');
-  const fileName = [poolId, year, quarter, DOCUMENT_FILE_NAMES[kind]]
+  const table = format === 'csv' ? call.query.table : undefined;
+  const tables = tableSlugs(kind, found.value as never);
+  if (table !== undefined && !tables.includes(table))
+    return problem(
+      'table-unknown',
+      `the ${DOCUMENT_FILE_NAMES[kind]} has no table "${table}": use one of ${tables.join(', ')}`,
+    );
+  const fileName = [poolId, year, quarter, DOCUMENT_FILE_NAMES[kind], table]
     .filter((part) => part !== undefined)
     .join('-');
   return {
     status: 200,
-    body: await renderReport(kind, found.value as never, format),
+    body: await renderReport(kind, found.value as never, format, table),
     headers: {
       'content-type': DOCUMENT_MEDIA_TYPES[format],
       'content-disposition': `attachment; filename="${fileName}.${format}"`,
@@ -113,14 +129,34 @@ export const reportRoutes: RouteSpec[] = [
       body: { pools: await deps.readFace.pools(caller.pools, query.asAt) },
     }),
   }),
+  route<{ year: string }, { region?: string | undefined }, unknown>({
+    method: 'GET',
+    url: '/national/years/:year',
+    permission: 'read',
+    scope: 'none',
+    operationId: 'getNationalRollUp',
+    summary: 'The national roll-up of a year, over the pools in your scope',
+    description:
+      'The year’s contributions, allocations, spend, commitments and forecast outturn of every pool you may read: pool by pool, by NHS England region (or the one `region` names) and for England, and by funding stream.',
+    tags: ['reports'],
+    schema: {
+      params: rollUpParams,
+      querystring: rollUpQuery,
+      response: { 200: rollUpSchema },
+    },
+    handle: async ({ deps, caller, params, query }) => ({
+      status: 200,
+      body: await deps.readFace.rollUp(caller.pools, params.year, query.region),
+    }),
+  }),
   route<z.infer<typeof poolParams>, z.infer<typeof asAtQuery>, unknown>({
     method: 'GET',
     url: '/pools/:poolId',
     permission: 'read-set-up',
     scope: 'pool',
     operationId: 'getPool',
-    summary: 'A pool: partners, schemes, risk-share terms and years',
-    description: 'The pool as registered, with its partners, schemes, risk-share terms and years.',
+    summary: 'A pool: partners, schemes and years',
+    description: 'The pool as registered, with its partners, schemes and years.',
     tags: ['reports'],
     schema: { params: poolParams, querystring: asAtQuery, response: { 200: poolSummarySchema } },
     handle: async ({ deps, params, query }) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { period, quarter } from '../../events/catalogue/index.ts';
+import { financialYear, name, period, quarter } from '../../events/catalogue/index.ts';
 import { recordedAtString } from '../../events/envelope.ts';
 
 /** Query and answer schemas of the report routes. */
@@ -15,7 +15,17 @@ export const reportQuery = asAtQuery.extend({
     .enum(['json', 'csv', 'xlsx'])
     .default('json')
     .describe(
-      'json (default), csv (the main table, RFC 4180) or xlsx (every table, one sheet each)',
+      'json (default), csv (the main table, or the one `table` names; RFC 4180) or xlsx (every table, one sheet each)',
+    ),
+  table: z
+    .string()
+    .regex(
+      /^[a-z0-9-]{1,60}$/,
+      'a table’s name in lower case with dashes, such as funding-by-partner',
+    )
+    .optional()
+    .describe(
+      'With format=csv: which of the report’s tables, by its name in lower case with dashes',
     ),
 });
 
@@ -46,8 +56,8 @@ export const balances = object({
   streams: z.array(
     object({
       fundingStream: z.string(),
-      ...amounts('planned', 'varied', 'contributions', 'due', 'received', 'outstanding'),
-      ...amounts('allocated', 'unallocated', 'spent', 'committed', 'remaining'),
+      ...amounts('planned', 'varied', 'contributions', 'broughtForward', 'due', 'received'),
+      ...amounts('outstanding', 'allocated', 'unallocated', 'spent', 'committed', 'remaining'),
       ...amounts('grantsAwarded', 'grantsReceived'),
     }),
   ),
@@ -75,7 +85,7 @@ export const balances = object({
       name: z.string(),
       ...amounts('planned', 'varied', 'contributions', 'due', 'received', 'outstanding'),
       riskShareExposure: z.string(),
-      riskShareStatus: z.enum(['applied', 'projected']),
+      riskShareStatus: z.enum(['applied', 'projected', 'no-terms']),
     }),
   ),
   totals: object(
@@ -163,6 +173,23 @@ export const quarterlyReport = object({
         ...amounts('planned', 'realisedInQuarter', 'realisedYearToDate'),
       }),
     ),
+    metrics: z.array(
+      object({
+        metricId: z.string(),
+        name: z.string(),
+        unit: z.string(),
+        better: z.enum(['lower', 'higher']),
+        quarters: z.array(
+          object({
+            quarter,
+            target: z.string().nullable(),
+            actual: z.string().nullable(),
+            status: z.enum(['provisional', 'final']).nullable(),
+            meeting: z.enum(['meeting target', 'not meeting target', 'no data']),
+          }),
+        ),
+      }),
+    ),
     totals: object({ ...amounts('spendInQuarter', 'committed'), ...aggregate }),
   }),
   digest: z
@@ -214,52 +241,157 @@ export const savingsReport = object({
   ),
 });
 
+const partnerAmounts = z.array(object({ partnerId: z.string(), amount: z.string() }));
+
 export const yearEndStatementSchema = object({
   poolId: z.string(),
   poolName: z.string(),
   year: z.string(),
-  outturnDetermined: z.boolean(),
-  contributions: z.array(
-    object({
-      partnerId: z.string(),
-      name: z.string(),
-      byStream: z.array(object({ fundingStream: z.string(), amount: z.string() })),
-      total: z.string(),
-    }),
-  ),
-  expenditureByScheme: z.array(
-    object({
-      schemeId: z.string(),
-      schemeName: z.string(),
-      schemeType: z.string(),
-      ...amounts('budget', 'spent', 'accrued', 'expenditure', 'variance'),
-    }),
-  ),
-  expenditureBySchemeType: z.array(
-    object({ schemeType: z.string(), ...amounts('budget', 'expenditure', 'variance') }),
-  ),
-  expenditureByStream: z.array(
-    object({
-      fundingStream: z.string(),
-      ...amounts('contributions', 'spent', 'accrued', 'expenditure', 'net'),
-    }),
-  ),
-  net: object(amounts('contributions', 'expenditure', 'net')),
-  riskShare: object({
-    status: z.enum(['applied', 'projected']),
-    basis: z.string(),
-    allocations: z.array(object({ partnerId: z.string(), amount: z.string() })),
+  basis: z.enum(['outturn', 'forecast']),
+  closed: z.boolean(),
+  funding: object({
+    byPartner: z.array(
+      object({
+        partnerId: z.string(),
+        name: z.string(),
+        byStream: z.array(
+          object({
+            fundingStream: z.string(),
+            ...amounts('contribution', 'due', 'received', 'owed'),
+          }),
+        ),
+        total: object(amounts('contribution', 'due', 'received', 'owed')),
+      }),
+    ),
+    byStream: z.array(
+      object({
+        fundingStream: z.string(),
+        capital: z.boolean(),
+        ...amounts('contributions', 'broughtForward', 'funding'),
+      }),
+    ),
+    total: object(amounts('contributions', 'broughtForward', 'funding')),
   }),
-  carryForward: z.string(),
+  expenditure: object({
+    byScheme: z.array(
+      object({
+        schemeId: z.string(),
+        schemeName: z.string(),
+        schemeType: z.string(),
+        ...amounts('budget', 'spent', 'accrued', 'expenditure', 'variance'),
+      }),
+    ),
+    bySchemeType: z.array(
+      object({ schemeType: z.string(), ...amounts('budget', 'expenditure', 'variance') }),
+    ),
+    byStream: z.array(
+      object({
+        fundingStream: z.string(),
+        capital: z.boolean(),
+        ...amounts('funding', 'spent', 'accrued', 'expenditure', 'net'),
+      }),
+    ),
+    byCommissioner: z.array(object({ commissioner: z.string(), expenditure: z.string() })),
+    capitalAndRevenue: z.array(
+      object({ kind: z.enum(['revenue', 'capital']), ...amounts('funding', 'expenditure', 'net') }),
+    ),
+  }),
+  net: object(amounts('funding', 'expenditure', 'net')),
+  riskShare: object({
+    status: z.enum(['applied', 'projected', 'no-terms', 'not-applicable']),
+    detail: z.string().nullable(),
+    offsets: z.array(object({ kind: z.string(), offset: z.string() })),
+    contingency: object({
+      schemeId: z.string(),
+      fundingStream: z.string(),
+      ...amounts('available', 'used'),
+    }).nullable(),
+    overspends: z.array(
+      object({
+        schemeId: z.string(),
+        fundingStream: z.string(),
+        overspend: z.string(),
+        profile: z.string(),
+        shares: partnerAmounts,
+      }),
+    ),
+    underspends: z.array(
+      object({
+        fundingStream: z.string(),
+        capital: z.boolean(),
+        ...amounts('underspend', 'unallocated'),
+        returned: partnerAmounts,
+        carriedForward: z.string(),
+      }),
+    ),
+    shares: z.array(object({ partnerId: z.string(), name: z.string(), amount: z.string() })),
+    carryForward: z.array(object({ fundingStream: z.string(), amount: z.string() })),
+    reconciliation: object({
+      ...amounts('net', 'shares', 'carryForward'),
+      reconciles: z.boolean(),
+    }),
+  }),
+  priorYear: object({
+    year: z.string(),
+    ...amounts('funding', 'expenditure', 'net', 'carriedForward'),
+  }).nullable(),
 });
 
 export const nhsEnglandExtractSchema = object({
   poolId: z.string(),
   hwbArea: z.string(),
   year: z.string(),
-  income: z.array(object({ fundingStream: z.string(), ...amounts('planned', 'received') })),
+  cycle: z.string(),
+  planYears: z.array(z.string()),
+  plan: z.array(z.record(z.string(), z.string())),
+  income: z.array(
+    object({ fundingStream: z.string(), ...amounts('planned', 'varied', 'received') }),
+  ),
   expenditure: z.array(object({ fundingStream: z.string(), ...amounts('planned', 'actual') })),
   lines: z.array(z.record(z.string(), z.string())),
+  minimumContribution: object({
+    minimumSocialCare: z.string().nullable(),
+    plannedSocialCare: z.string(),
+    actualSocialCare: z.string(),
+    minimumOutOfHospital: z.string().nullable(),
+    plannedOutOfHospital: z.string(),
+    actualOutOfHospital: z.string(),
+  }),
+  checks: z.array(
+    object({
+      check: z.string(),
+      status: z.enum(['passed', 'failed', 'not-set']),
+      detail: z.string(),
+    }),
+  ),
+});
+
+export const rollUpParams = z.strictObject({ year: financialYear });
+export const rollUpQuery = z.strictObject({ region: name.optional() });
+const rollUpFigures = amounts(
+  'contributions',
+  'allocated',
+  'spent',
+  'committed',
+  'forecastOutturn',
+);
+export const rollUpSchema = object({
+  year: z.string(),
+  region: z.string().nullable(),
+  pools: z.array(
+    object({
+      poolId: z.string(),
+      name: z.string(),
+      hwbArea: z.string(),
+      region: z.string(),
+      ...rollUpFigures,
+    }),
+  ),
+  regions: z.array(object({ region: z.string(), pools: z.int(), ...rollUpFigures })),
+  england: object({ pools: z.int(), ...rollUpFigures }),
+  byStream: z.array(
+    object({ fundingStream: z.string(), ...amounts('contributions', 'allocated', 'spent') }),
+  ),
 });
 
 export const poolList = z

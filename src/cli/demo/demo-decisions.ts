@@ -1,11 +1,12 @@
 import { type Quarter, quarterDates } from '../../events/catalogue/index.ts';
 import { POOL, type Run, YEAR } from './demo-kit.ts';
+import { recordMetrics } from './demo-year-end.ts';
 
 /**
  * What happens around each quarter of the demo's year besides the invoices: partners called for
  * their contributions and paying (one late, across the quarter end), commitments raised, invoiced
- * and released, credit notes, a recode, a late invoice, virements, savings, forecasts, and the
- * CFO group's closes of Q1 and Q2.
+ * and released, credit notes, a recode, a late invoice, virements, savings, forecasts, the
+ * national metrics, and the CFO group's close of each quarter.
  */
 const inYear = { poolId: POOL, year: YEAR };
 
@@ -112,7 +113,7 @@ function received(
   );
 }
 
-/** What the CFO group does at each quarter's end: forecasts, virements, savings, closes. */
+/** What the CFO group does at each quarter's end: forecasts, virements, savings, metrics, the close. */
 export async function quarterDecisions(quarter: Quarter, run: Run): Promise<void> {
   const at = Date.parse(`${quarterDates(YEAR, quarter).last}T16:00:00.000Z`);
   await contributionsReceived(quarter, run, at);
@@ -131,25 +132,10 @@ export async function quarterDecisions(quarter: Quarter, run: Run): Promise<void
   if (quarter === 'Q1') await firstQuarterDecisions(run, at);
   if (quarter === 'Q2') await secondQuarterDecisions(run, at);
   if (quarter === 'Q2') await secondQuarterCorrections(run, at);
-  if (quarter === 'Q3')
-    await run(
-      'officer',
-      {
-        type: 'ReleaseCommitment',
-        ...inYear,
-        commitmentId: 'dfg-adaptations-2017',
-        reason: 'programme complete under its order value',
-      },
-      { at },
-    );
-  if (quarter === 'Q1' || quarter === 'Q2') {
-    await run(
-      'officer',
-      { type: 'RequestQuarterClose', ...inYear, quarter },
-      { at: at + 3_600_000 },
-    );
-    await run('cfo', { type: 'ApproveQuarterClose', ...inYear, quarter }, { at: at + 3_600_000 });
-  }
+  if (quarter === 'Q3') await thirdQuarterCorrections(run, at);
+  await recordMetrics(quarter, run, at);
+  await run('officer', { type: 'RequestQuarterClose', ...inYear, quarter }, { at: at + 3_600_000 });
+  await run('cfo', { type: 'ApproveQuarterClose', ...inYear, quarter }, { at: at + 3_600_000 });
 }
 
 async function firstQuarterDecisions(run: Run, at: number): Promise<void> {
@@ -309,5 +295,44 @@ async function secondQuarterCorrections(run: Run, at: number): Promise<void> {
       reason: 'respite invoice belongs to reablement',
     },
     { at, reason: 'respite invoice belongs to reablement' },
+  );
+}
+
+/** Q3's corrections of Q2, after it closed: a reversal and a missed invoice; the DFG order released. */
+async function thirdQuarterCorrections(run: Run, at: number): Promise<void> {
+  await run(
+    'officer',
+    {
+      type: 'ReleaseCommitment',
+      ...inYear,
+      commitmentId: 'dfg-adaptations-2017',
+      reason: 'programme complete under its order value',
+    },
+    { at },
+  );
+  await run(
+    'officer',
+    {
+      type: 'ReverseSpend',
+      ...inYear,
+      reversalId: 'late-reversal-q2',
+      spendId: '9-MinimumCCGContribution-Q2-2-1',
+      reason: 'charged to the wrong scheme',
+    },
+    { at, reason: 'charged to the wrong scheme' },
+  );
+  await run(
+    'officer',
+    {
+      type: 'PostPriorPeriodAdjustment',
+      ...inYear,
+      adjustmentId: 'ppa-q2',
+      closedQuarter: 'Q2',
+      schemeId: '10',
+      fundingStream: 'Minimum CCG Contribution',
+      amount: '12500.00',
+      description: 'September invoice missed',
+    },
+    { at },
   );
 }

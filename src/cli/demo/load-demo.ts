@@ -8,13 +8,15 @@ import { readPlanCsv } from '../../import/plan-tables.ts';
 import { type Ledger, openLedger } from '../../main.ts';
 import { POOL, type Run } from './demo-kit.ts';
 import { recordYear } from './demo-year.ts';
+import { agreeTerms, closeYear, setMetricTargets } from './demo-year-end.ts';
 
 /**
  * A demonstration ledger on a fresh embedded store: the demo plan (Hertfordshire 2017-19, some
  * lines phased), a year of spend on every budget line as its profile goes (thousands of
  * invoices), partners' contributions called and paid (one late), commitments, credit notes, a
- * recode, virements, a reversal, forecasts, savings, and Q1 and Q2 of 2017-18 closed on their
- * digests. Deterministic: the same ledger every time, recorded on a clock that walks through the
+ * recode, virements, a reversal, forecasts, savings, the national metrics, every quarter of
+ * 2017-18 closed on its digest, and the year end: accruals, outturn, the risk share by the agreed
+ * terms, the year closed and its carry-forward brought into 2018-19. Deterministic: the same ledger every time, recorded on a clock that walks through the
  * year. Returns a token for each role.
  */
 const root = join(import.meta.dirname, '../../..');
@@ -74,13 +76,11 @@ export async function loadDemo(config: LedgerConfig): Promise<DemoLedger> {
     );
     if (!imported.ok)
       throw new Error(`the demo plan did not import: ${imported.problems[0]?.message}`);
-    await run('cfo', {
-      type: 'AgreeRiskShareTerms',
-      poolId: POOL,
-      basis: 'proportional-to-contributions',
-      fixedShares: [],
-    });
+    const startOfYear = Date.parse('2017-04-03T09:00:00.000Z');
+    await agreeTerms(run, startOfYear);
+    await setMetricTargets(run, startOfYear);
     const spendLines = await recordYear(ledger, run);
+    await closeYear(run, Date.parse('2018-04-20T10:00:00.000Z'));
     await ledger.readModel.catchUp();
     return { tokens, events: await ledger.store.headPosition(), spendLines };
   } finally {

@@ -10,7 +10,7 @@ export function demoCommand(program: Command, config: LedgerConfig): void {
   program
     .command('demo')
     .description(
-      'load a demonstration ledger (the demo plan, a year of spend, two closed quarters) into a fresh store and serve it',
+      'load a demonstration ledger (the demo plan, a year of spend closed at its year end) into a fresh store and serve it',
     )
     .option('--no-serve', 'load the demonstration ledger and stop')
     .action(async (options: { serve: boolean }) => {
@@ -21,13 +21,14 @@ export function demoCommand(program: Command, config: LedgerConfig): void {
       const base = `http://${config.host}:${config.port}`;
       print(
         [
-          `Demo ledger in ${demoConfig.dataDirectory}: ${demo.events} events, ${demo.spendLines} spend lines, Q1 and Q2 2017-18 closed.`,
+          `Demo ledger in ${demoConfig.dataDirectory}: ${demo.events} events, ${demo.spendLines} spend lines, 2017-18 closed and its carry-forward brought into 2018-19.`,
           'Tokens, one per role (shown only now):',
           ...Object.entries(demo.tokens).map(([user, token]) => `  ${user.padEnd(11)} ${token}`),
           'Open:',
           `  ${base}/docs                                   the API reference`,
           `  ${base}/pools/herts/years/2017-18/balances     balances (with a token)`,
           `  ${base}/pools/herts/years/2017-18/quarters/Q2  the closed Q2 position`,
+          `  ${base}/pools/herts/years/2017-18/year-end-statement  the year-end statement`,
           '',
         ].join('\n'),
       );

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { LedgerConfig } from '../../config.ts';
-import { isDocumentKind, renderReport } from '../../documents/report-documents.ts';
+import { isDocumentKind, renderReport, tableSlugs } from '../../documents/report-documents.ts';
 import { code, financialYear, type Quarter } from '../../events/catalogue/index.ts';
 import { recordedAtString } from '../../events/envelope.ts';
 import { checkedBy, print, UsageError, withLedger } from '../cli-kit.ts';
@@ -12,6 +12,7 @@ interface ReportOptions {
   quarter?: Quarter;
   asAt?: string;
   format: 'json' | 'csv' | 'xlsx';
+  table?: string;
   out?: string;
 }
 
@@ -50,6 +51,10 @@ export function reportCommand(program: Command, config: LedgerConfig): void {
       ),
     )
     .addOption(new Option('--format <format>').choices(['json', 'csv', 'xlsx']).default('json'))
+    .option(
+      '--table <table>',
+      'with --format csv, one table of the report, named as its sheet is (such as funding-by-partner)',
+    )
     .option('--out <file>', 'write to this file (needed for xlsx)')
     .action((kind: string, options: ReportOptions) => runReport(kind, options, config));
 }
@@ -58,6 +63,8 @@ async function runReport(kind: string, options: ReportOptions, config: LedgerCon
   if (!isDocumentKind(kind)) throw new UsageError(`no report "${kind}"`);
   if (options.format === 'xlsx' && options.out === undefined)
     throw new UsageError('--out <file> is needed for an xlsx workbook');
+  if (options.table !== undefined && options.format !== 'csv')
+    throw new UsageError('--table chooses one table of a CSV download: add --format csv');
   if (kind === 'quarter' && options.quarter === undefined)
     throw new UsageError('--quarter Q1 to Q4 is needed for the quarterly position');
   const document = await withLedger(config, async (ledger) => {
@@ -70,7 +77,12 @@ async function runReport(kind: string, options: ReportOptions, config: LedgerCon
     });
     if (!found.found) throw new UsageError(found.detail);
     if (options.format === 'json') return `${JSON.stringify(found.value, null, 2)}\n`;
-    return renderReport(kind, found.value as never, options.format);
+    const tables = tableSlugs(kind, found.value as never);
+    if (options.table !== undefined && !tables.includes(options.table))
+      throw new UsageError(
+        `the ${kind} report has no table "${options.table}": choose one of ${tables.join(', ')}`,
+      );
+    return renderReport(kind, found.value as never, options.format, options.table);
   });
   if (options.out === undefined) print(String(document));
   else writeFileSync(options.out, document);

@@ -1,6 +1,5 @@
 import { Money } from '#money';
 import type { LedgerEvent } from '../../events/catalogue/index.ts';
-import { riskShareAllocations } from '../../rules/risk-share.ts';
 import { accept, type Decision, refuse } from '../decider.ts';
 import { refusal } from '../refusals.ts';
 import { checkApprover, referenceDataOf } from './ledger-checks.ts';
@@ -144,7 +143,8 @@ function outturnFigures(contributions: Money, spent: Money, accrued: Money) {
     spent: spent.toString(),
     accrued: accrued.toString(),
     expenditure: expenditure.toString(),
-    net: expenditure.minus(contributions).toString(),
+    // Funding less expenditure: below zero, a deficit (rule 13).
+    net: contributions.minus(expenditure).toString(),
   };
 }
 
@@ -168,96 +168,9 @@ function checkOutturnReady(command: LedgerCommand, state: LedgerState) {
   return checkApproverRole(command, 'determines the year-end outturn');
 }
 
-function checkApproverRole(command: LedgerCommand, what: string) {
+export function checkApproverRole(command: LedgerCommand, what: string) {
   if (command.actor.role === 'cfo') return undefined;
   return refusal('approver-role-required', `only the CFO group ${what}`, 'actor', command.actor.id);
-}
-
-/** Rule 10: the whole over- or underspend goes to partners under the terms, to the penny. */
-export function applyRiskShare(
-  command: LedgerCommandOf<'ApplyRiskShare'>,
-  state: LedgerState,
-): Decision<LedgerEvent> {
-  const net = state.outturnNet;
-  if (net === undefined) {
-    return refuse(
-      refusal(
-        'outturn-not-determined',
-        `determine the ${command.year} outturn before applying the risk share`,
-        'year',
-        command.year,
-      ),
-    );
-  }
-  if (state.riskShareApplied) {
-    return refuse(
-      refusal(
-        'risk-share-already-applied',
-        `the ${command.year} risk share has already been applied`,
-        'year',
-        command.year,
-      ),
-    );
-  }
-  const notApprover = checkApproverRole(command, 'applies the risk share');
-  if (notApprover !== undefined) return refuse(notApprover);
-  const shares = riskShares(command, state, net);
-  const allocated = Money.sum(shares.values());
-  // Paired with the apportionment's own guarantee: a risk share that does not sum to the net
-  // would be a defect here, never a fact to record.
-  if (!allocated.equals(net))
-    throw new Error(`risk share allocates ${allocated.toString()} of ${net.toString()}`);
-  return accept({
-    type: 'RiskShareApplied.v1',
-    data: {
-      poolId: command.poolId,
-      year: command.year,
-      basis: command.pool.riskShare.basis,
-      net: net.toString(),
-      allocations: [...shares].map(([partnerId, amount]) => ({
-        partnerId,
-        amount: amount.toString(),
-      })),
-    },
-  });
-}
-
-/** Each partner's share of `net` under the pool's terms, from the ledger's own figures. */
-function riskShares(command: LedgerCommand, state: LedgerState, net: Money): Map<string, Money> {
-  const contributions = new Map<string, Map<string, Money>>();
-  for (const [key, amount] of state.contributions) {
-    const [partnerId = '', fundingStream = ''] = key.split('\u0000');
-    const byStream = contributions.get(partnerId) ?? new Map<string, Money>();
-    byStream.set(fundingStream, amount);
-    contributions.set(partnerId, byStream);
-  }
-  const streamNets = new Map<string, Money>();
-  const schemeNets = new Map<string, Money>();
-  for (const [key, line] of state.lines) {
-    const [schemeId = '', fundingStream = ''] = key.split('\u0000');
-    // The outturn is actual plus accruals (rule 10).
-    const outturn = line.spent.plus(line.accrued);
-    streamNets.set(fundingStream, (streamNets.get(fundingStream) ?? Money.zero).plus(outturn));
-    schemeNets.set(
-      schemeId,
-      (schemeNets.get(schemeId) ?? Money.zero).plus(outturn.minus(line.budget)),
-    );
-  }
-  for (const [fundingStream, totals] of state.streams) {
-    streamNets.set(
-      fundingStream,
-      (streamNets.get(fundingStream) ?? Money.zero).minus(totals.contributions),
-    );
-  }
-  return riskShareAllocations({
-    terms: command.pool.riskShare,
-    partnerIds: [...command.pool.partners.keys()],
-    hostPartnerId: command.pool.registration?.hostPartnerId ?? '',
-    net,
-    contributions,
-    streamNets,
-    schemeNets,
-  });
 }
 
 function checkNextQuarter(
@@ -354,15 +267,20 @@ export function approveYearClose(
   });
 }
 
-function checkYearCloseReady(command: LedgerCommand, state: LedgerState) {
+function checkYearCloseReady(
+  command: LedgerCommandOf<'RequestYearClose' | 'ApproveYearClose'>,
+  state: LedgerState,
+) {
   const missing =
-    openQuarter(state) !== undefined
-      ? `close ${openQuarter(state)} first`
-      : state.outturnNet === undefined
-        ? 'determine the outturn first'
-        : !state.riskShareApplied
-          ? 'apply the risk share first'
-          : undefined;
+    command.openPreviousYear !== undefined
+      ? `close ${command.openPreviousYear} first: this year's statement shows it beside this one`
+      : openQuarter(state) !== undefined
+        ? `close ${openQuarter(state)} first`
+        : state.outturnNet === undefined
+          ? 'determine the outturn first'
+          : !state.riskShareApplied
+            ? 'apply the risk share first'
+            : undefined;
   if (missing === undefined) return undefined;
   return refusal(
     'year-close-not-ready',

@@ -21,6 +21,8 @@ export function evolveControl(state: LedgerState, event: LedgerEventIn<'control'
       return;
     case 'RiskShareApplied.v1':
       state.riskShareApplied = true;
+      for (const { fundingStream, amount } of event.data.carryForward)
+        state.carryForward.set(fundingStream, Money.parse(amount));
       return;
     case 'YearCloseRequested.v1':
       state.yearCloseRequest = {
@@ -31,6 +33,9 @@ export function evolveControl(state: LedgerState, event: LedgerEventIn<'control'
     case 'YearClosed.v1':
       state.yearClosed = true;
       state.yearCloseRequest = undefined;
+      return;
+    default:
+      // The risk share's steps are recorded for the reports; its outcome is RiskShareApplied.
       return;
   }
 }

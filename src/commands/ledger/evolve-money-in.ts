@@ -37,6 +37,19 @@ export function evolveMoneyIn(state: LedgerState, event: LedgerEventIn<'moneyIn'
       state.usedIds.add(`receipt:${event.data.receiptId}`);
       addGross(state, 'received', Money.parse(event.data.amount));
       return;
+    case 'BalanceBroughtForward.v1':
+      // Brought forward, it is funding of this year to allocate, though no partner's contribution.
+      state.broughtForwardFrom = event.data.fromYear;
+      for (const { fundingStream, amount } of event.data.byStream) {
+        const totals = streamTotals(state, fundingStream);
+        const money = Money.parse(amount);
+        addGross(state, 'contributions', money);
+        state.streams.set(fundingStream, {
+          ...totals,
+          contributions: totals.contributions.plus(money),
+        });
+      }
+      return;
     case 'GrantAwardRecorded.v1':
       state.grants.set(event.data.grantId, {
         fundingStream: event.data.fundingStream,

@@ -244,6 +244,20 @@ export function postingPeriod(state: LedgerState, command: LedgerCommand): Perio
   return open;
 }
 
+/**
+ * The open period for what moves no money (year-end terms, metrics, minimums): still taken once
+ * the outturn is determined, refused once the year is closed.
+ */
+export function openPeriodOrRefusal(
+  state: LedgerState,
+  command: LedgerCommand,
+): Period | DomainError {
+  return (
+    openPeriod(state) ??
+    refusal('year-closed', `${command.year} is closed: nothing changes it`, 'year', command.year)
+  );
+}
+
 /** Where a posting counts: its period, and the closed quarter it belongs to when it came late. */
 export interface Posting {
   readonly quarter: Period;

@@ -1,4 +1,9 @@
-import type { AllocationBasis, Quarter, SchemeColumns } from '../../events/catalogue/index.ts';
+import type {
+  AllocationBasis,
+  Quarter,
+  SchemeColumns,
+  YearEndTerms,
+} from '../../events/catalogue/index.ts';
 import type { PoolState } from '../pool/pool-state.ts';
 import type { Actor } from '../refusals.ts';
 
@@ -238,15 +243,40 @@ export type LedgerCommand =
       }
     >
   | Command<'DetermineYearEndOutturn', Record<never, never>>
+  | Command<'ProposeYearEndTerms', { terms: YearEndTerms }>
+  | Command<'ApproveYearEndTerms', Record<never, never>>
   | Command<'ApplyRiskShare', Record<never, never>>
   | Command<
-      'RequestYearClose',
-      { reportDigest: string; ledgerVersion: number; poolVersion: number }
+      'BringForwardBalance',
+      {
+        fromYear: string;
+        /** What the year it comes from carried forward, and whether it is closed: the router reads them. */
+        carriedForward: readonly { fundingStream: string; amount: string }[];
+        fromYearClosed: boolean;
+      }
     >
+  | Command<'SetMinimums', { minimumSocialCare: string; minimumOutOfHospital: string }>
+  | Command<'SetMetricTarget', { metricId: string; forQuarter: Quarter; target: string }>
   | Command<
-      'ApproveYearClose',
-      { reportDigest: string; ledgerVersion: number; poolVersion: number }
-    >;
+      'RecordMetricActual',
+      {
+        metricId: string;
+        forQuarter: Quarter;
+        value: string;
+        status: 'provisional' | 'final';
+      }
+    >
+  | Command<'RequestYearClose', YearCloseFields>
+  | Command<'ApproveYearClose', YearCloseFields>;
+
+/** A year close signs the statement at these versions; the previous year must be closed first. */
+interface YearCloseFields {
+  reportDigest: string;
+  ledgerVersion: number;
+  poolVersion: number;
+  /** The pool's previous year, when it has one still open: the write face reads it. */
+  openPreviousYear?: string | undefined;
+}
 
 export type LedgerCommandOf<Type extends LedgerCommand['type']> = Extract<
   LedgerCommand,

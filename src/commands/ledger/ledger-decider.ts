@@ -11,7 +11,6 @@ import {
 } from './budget.ts';
 import { raiseCommitment, releaseCommitment } from './commitments.ts';
 import {
-  applyRiskShare,
   approveQuarterClose,
   approveYearClose,
   determineYearEndOutturn,
@@ -34,7 +33,14 @@ import {
   requestContributionVariation,
 } from './money-in.ts';
 import { recodeSpend, recordCreditNote, recordSpend, reverseSpend } from './money-out.ts';
+import { recordMetricActual, setMetricTarget, setMinimums } from './national.ts';
 import { classifyScheme, phaseBudget, setRagThresholds } from './plan.ts';
+import {
+  applyRiskShare,
+  approveYearEndTerms,
+  bringForwardBalance,
+  proposeYearEndTerms,
+} from './year-end.ts';
 
 /**
  * The ledger of one pool for one financial year (`ledger-{poolId}-{year}`): all its money and
@@ -97,7 +103,13 @@ const HANDLERS: { readonly [Type in LedgerCommand['type']]: Handler<Type> } = {
   RequestQuarterClose: requestQuarterClose,
   ApproveQuarterClose: approveQuarterClose,
   DetermineYearEndOutturn: determineYearEndOutturn,
+  ProposeYearEndTerms: proposeYearEndTerms,
+  ApproveYearEndTerms: approveYearEndTerms,
   ApplyRiskShare: applyRiskShare,
+  BringForwardBalance: bringForwardBalance,
+  SetMinimums: setMinimums,
+  SetMetricTarget: setMetricTarget,
+  RecordMetricActual: recordMetricActual,
   RequestYearClose: requestYearClose,
   ApproveYearClose: approveYearClose,
 };

@@ -4,6 +4,7 @@ import {
   QUARTERS,
   type Quarter,
   type SchemeColumns,
+  type YearEndTerms,
 } from '../../events/catalogue/index.ts';
 
 /**
@@ -50,7 +51,15 @@ export interface LedgerState {
   closedQuarters: number;
   closeRequest: { quarter: Quarter; reportDigest: string; requestedBy: string } | undefined;
   outturnNet: Money | undefined;
+  /** The year-end terms proposed and awaiting another CFO, and the terms agreed. */
+  proposedTerms: { terms: YearEndTerms; proposedBy: string } | undefined;
+  agreedTerms: YearEndTerms | undefined;
   riskShareApplied: boolean;
+  /** What the risk share carried forward, per stream, for the next year to bring forward. */
+  carryForward: Map<string, Money>;
+  broughtForwardFrom: string | undefined;
+  /** The status of each metric's actual per quarter, so a final one is never made provisional. */
+  metricActuals: Map<string, 'provisional' | 'final'>;
   yearCloseRequest: { reportDigest: string; requestedBy: string } | undefined;
   yearClosed: boolean;
   /** The gross of each kind of posting: see gross-totals.ts. */
@@ -123,7 +132,12 @@ export function initialLedgerState(): LedgerState {
     closedQuarters: 0,
     closeRequest: undefined,
     outturnNet: undefined,
+    proposedTerms: undefined,
+    agreedTerms: undefined,
     riskShareApplied: false,
+    carryForward: new Map(),
+    broughtForwardFrom: undefined,
+    metricActuals: new Map(),
     yearCloseRequest: undefined,
     yearClosed: false,
     gross: new Map(),

@@ -1,4 +1,3 @@
-import { Money } from '#money';
 import { canonicalJson } from '../../events/canonical-json.ts';
 import type { PoolEvent, ReferenceData, SchemeColumns } from '../../events/catalogue/index.ts';
 import { accept, type Decider, type Decision, refuse } from '../decider.ts';
@@ -7,21 +6,19 @@ import {
   checkColumnsAgainst,
   checkScheme,
   evolvePool,
-  type FixedShares,
   initialPoolState,
   latestReferenceData,
   mergeColumns,
   type PartnerKind,
   type PoolEventData,
   type PoolState,
-  type RiskShareBasis,
   type SchemeChanges,
 } from './pool-state.ts';
 
 export type { PoolState, SchemeChanges } from './pool-state.ts';
 
 /**
- * The pool: its registration, partners, risk-share terms, open financial years with their
+ * The pool: its registration, partners, open financial years with their
  * reference lists, and its schemes. One stream per pool (`pool-{poolId}`).
  */
 
@@ -32,6 +29,8 @@ export type PoolCommand =
       poolId: string;
       name: string;
       hwbArea: string;
+      /** The NHS England region, for the national roll-up. */
+      region?: string | undefined;
       host: { partnerId: string; name: string; kind: PartnerKind };
     }
   | {
@@ -41,13 +40,6 @@ export type PoolCommand =
       partnerId: string;
       name: string;
       kind: PartnerKind;
-    }
-  | {
-      type: 'AgreeRiskShareTerms';
-      actor: Actor;
-      poolId: string;
-      basis: RiskShareBasis;
-      fixedShares: FixedShares;
     }
   | {
       type: 'OpenFinancialYear';
@@ -88,8 +80,6 @@ function decidePool(command: PoolCommand, state: PoolState): Decision<PoolEvent>
   switch (command.type) {
     case 'JoinPartner':
       return joinPartner(command, state);
-    case 'AgreeRiskShareTerms':
-      return agreeRiskShareTerms(command, state);
     case 'OpenFinancialYear':
       return openFinancialYear(command, state);
     case 'RegisterScheme':
@@ -109,6 +99,7 @@ function registerPool(
     poolId: command.poolId,
     name: command.name,
     hwbArea: command.hwbArea,
+    ...(command.region === undefined ? {} : { region: command.region }),
     currency: 'GBP',
     hostPartnerId: command.host.partnerId,
   };
@@ -154,65 +145,6 @@ function joinPartner(
       kind: command.kind,
     },
   });
-}
-
-function agreeRiskShareTerms(
-  command: Extract<PoolCommand, { type: 'AgreeRiskShareTerms' }>,
-  state: PoolState,
-): Decision<PoolEvent> {
-  const invalid = (message: string, field: string, value: string) =>
-    refuse<PoolEvent>(refusal('risk-share-terms-invalid', message, field, value));
-  if (command.basis !== 'fixed-shares' && command.fixedShares.length > 0) {
-    return invalid(
-      `fixed shares apply only to the "fixed-shares" basis, not "${command.basis}"`,
-      'basis',
-      command.basis,
-    );
-  }
-  const seenSchemes = new Set<string>();
-  for (const [index, scheme] of command.fixedShares.entries()) {
-    const field = `fixedShares[${index}]`;
-    if (!state.schemes.has(scheme.schemeId)) {
-      return refuse(
-        refusal(
-          'scheme-unknown',
-          `scheme "${scheme.schemeId}" is not registered`,
-          `${field}.schemeId`,
-          scheme.schemeId,
-        ),
-      );
-    }
-    if (seenSchemes.has(scheme.schemeId))
-      return invalid(
-        `scheme "${scheme.schemeId}" has two sets of shares`,
-        `${field}.schemeId`,
-        scheme.schemeId,
-      );
-    seenSchemes.add(scheme.schemeId);
-    for (const [shareIndex, share] of scheme.shares.entries()) {
-      if (!state.partners.has(share.partnerId)) {
-        return refuse(
-          refusal(
-            'partner-unknown',
-            `partner "${share.partnerId}" has not joined the pool`,
-            `${field}.shares[${shareIndex}].partnerId`,
-            share.partnerId,
-          ),
-        );
-      }
-    }
-    const total = Money.sum(scheme.shares.map((share) => Money.parse(share.percentage)));
-    if (!total.equals(Money.parse('100'))) {
-      return invalid(
-        `the shares of scheme "${scheme.schemeId}" add up to ${total.toString()}%, not 100%`,
-        `${field}.shares`,
-        total.toString(),
-      );
-    }
-  }
-  const terms = { basis: command.basis, fixedShares: command.fixedShares };
-  if (sameJson(state.riskShare, terms)) return accept();
-  return accept({ type: 'RiskShareTermsAgreed.v1', data: { poolId: command.poolId, ...terms } });
 }
 
 function openFinancialYear(

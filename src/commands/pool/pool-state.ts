@@ -4,7 +4,7 @@ import type { DomainError } from '../decider.ts';
 import { refusal } from '../refusals.ts';
 
 /**
- * The pool as its stream folds: registration, partners, risk-share terms, open years with their
+ * The pool as its stream folds: registration, partners, open years with their
  * reference lists, and schemes. The pool decider decides on it, and every ledger command carries
  * it (docs/decisions/0003), so the checks both need live here.
  */
@@ -17,15 +17,12 @@ export type PoolEventData<Type extends PoolEvent['type']> = Extract<
   { type: Type }
 >['data'];
 export type PartnerKind = PoolEventData<'PartnerJoined.v1'>['kind'];
-export type RiskShareBasis = PoolEventData<'RiskShareTermsAgreed.v1'>['basis'];
-export type FixedShares = PoolEventData<'RiskShareTermsAgreed.v1'>['fixedShares'];
 
 export interface PoolState {
   /** How many events the pool stream holds: a quarter close records it. */
   version: number;
   registration: PoolEventData<'PoolRegistered.v1'> | undefined;
   partners: Map<string, { name: string; kind: PartnerKind }>;
-  riskShare: { basis: RiskShareBasis; fixedShares: FixedShares };
   years: Map<string, ReferenceData>;
   schemes: Map<string, SchemeColumns & { withdrawn: boolean }>;
 }
@@ -35,7 +32,6 @@ export function initialPoolState(): PoolState {
     version: 0,
     registration: undefined,
     partners: new Map(),
-    riskShare: { basis: 'none', fixedShares: [] },
     years: new Map(),
     schemes: new Map(),
   };
@@ -49,9 +45,6 @@ export function evolvePool(state: PoolState, event: PoolEvent): PoolState {
       break;
     case 'PartnerJoined.v1':
       state.partners.set(event.data.partnerId, { name: event.data.name, kind: event.data.kind });
-      break;
-    case 'RiskShareTermsAgreed.v1':
-      state.riskShare = { basis: event.data.basis, fixedShares: event.data.fixedShares };
       break;
     case 'FinancialYearOpened.v1':
       state.years.set(event.data.year, event.data.referenceData);

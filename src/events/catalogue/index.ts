@@ -18,9 +18,11 @@ export {
   type LedgerEventIn,
   type LedgerEventOf,
   ledgerEventGroup,
+  measure,
 } from './ledger-events.ts';
 export type { PoolEvent, ReferenceData, SchemeColumns } from './pool-events.ts';
 export * from './vocabulary.ts';
+export * from './year-end-terms.ts';
 
 /** Every event of a pool and its ledgers. */
 export type BcfEvent = PoolEvent | LedgerEvent;

@@ -13,9 +13,9 @@ import {
   percentage,
   period,
   quarter,
-  riskShareBasis,
   text,
 } from './vocabulary.ts';
+import { yearEndTerms } from './year-end-terms.ts';
 
 /**
  * Events of a pool's ledger for one financial year: every movement of money and every control
@@ -54,6 +54,14 @@ const digestFields = {
   requestedBy: factId,
 };
 
+const lineAmounts = z.array(z.strictObject({ ...line, amount: amountString })).max(2_000);
+const partnerAmounts = z.array(z.strictObject({ partnerId: code, amount: amountString })).max(50);
+
+/** A national metric's value: a count, a rate or a share, with up to four decimal places. */
+export const measure = z
+  .string()
+  .regex(/^-?(0|[1-9][0-9]{0,11})(\.[0-9]{1,4})?$/, 'write a number such as 27401 or 2.5');
+
 const outturnFigures = {
   contributions: amountString,
   /** Spend net of credits and corrections, to the end of the year. */
@@ -62,7 +70,7 @@ const outturnFigures = {
   accrued: amountString,
   /** Spent plus accrued: the outturn. */
   expenditure: amountString,
-  /** Expenditure minus contributions: above zero an overspend, below zero an underspend. */
+  /** Contributions minus expenditure (rule 13): above zero a surplus, below zero a deficit. */
   net: amountString,
 };
 
@@ -349,11 +357,111 @@ export const ledgerEventSchemas = {
       }),
     ),
   }),
+  'YearEndTermsProposed.v1': z.strictObject({
+    ...inLedger,
+    terms: yearEndTerms,
+    proposedBy: factId,
+    ...posted,
+  }),
+  'YearEndTermsAgreed.v1': z.strictObject({
+    ...inLedger,
+    terms: yearEndTerms,
+    proposedBy: factId,
+    approvedBy: factId,
+    ...posted,
+  }),
+  /** Waterfall step: overspends met from underspends of the same kind of money. */
+  'OverspendOffset.v1': z.strictObject({
+    ...inLedger,
+    kind: z.enum(['revenue', 'capital']),
+    offset: amountString,
+    overspendMet: lineAmounts,
+    underspendUsed: lineAmounts,
+  }),
+  /** Waterfall step: the contingency line's unspent budget meeting overspends of its kind. */
+  'ContingencyUsed.v1': z.strictObject({
+    ...inLedger,
+    ...line,
+    available: amountString,
+    used: amountString,
+    overspendMet: lineAmounts,
+  }),
+  /** Waterfall step: each line's remaining overspend, and what each partner bears of it. */
+  'OverspendShared.v1': z.strictObject({
+    ...inLedger,
+    lines: z
+      .array(
+        z.strictObject({
+          ...line,
+          overspend: amountString,
+          profile: z.enum([
+            'commissioner',
+            'contributions',
+            'stream-contributors',
+            'host',
+            'fixed',
+          ]),
+          shares: partnerAmounts,
+        }),
+      )
+      .max(2_000),
+  }),
+  /** Each stream's remaining underspend and unallocated money: what goes back to whom, and what is carried forward. */
+  'UnderspendTreated.v1': z.strictObject({
+    ...inLedger,
+    streams: z
+      .array(
+        z.strictObject({
+          fundingStream: name,
+          capital: z.boolean(),
+          underspend: amountString,
+          unallocated: amountString,
+          returned: partnerAmounts,
+          carriedForward: amountString,
+        }),
+      )
+      .max(50),
+  }),
+  /**
+   * The risk share's outcome (rule 13): net = the partners' shares + carry-forward, where a share
+   * above zero is money back to the partner and below zero overspend it bears.
+   */
   'RiskShareApplied.v1': z.strictObject({
     ...inLedger,
-    basis: riskShareBasis,
     net: amountString,
-    allocations: z.array(z.strictObject({ partnerId: code, amount: amountString })),
+    allocations: partnerAmounts,
+    carryForward: z.array(z.strictObject({ fundingStream: name, amount: amountString })).max(50),
+  }),
+  /** The previous year's carry-forward, brought into this year's funding per stream. */
+  'BalanceBroughtForward.v1': z.strictObject({
+    ...inLedger,
+    fromYear: financialYear,
+    byStream: z
+      .array(z.strictObject({ fundingStream: name, amount: positiveAmountString }))
+      .max(50),
+    ...posted,
+  }),
+  /** The national minimums for the year: the NHS contribution to social care, out-of-hospital spend. */
+  'MinimumsSet.v1': z.strictObject({
+    ...inLedger,
+    minimumSocialCare: amountString,
+    minimumOutOfHospital: amountString,
+    ...posted,
+  }),
+  'MetricTargetSet.v1': z.strictObject({
+    ...inLedger,
+    metricId: code,
+    forQuarter: quarter,
+    target: measure,
+    ...posted,
+  }),
+  'MetricActualRecorded.v1': z.strictObject({
+    ...inLedger,
+    metricId: code,
+    forQuarter: quarter,
+    value: measure,
+    status: z.enum(['provisional', 'final']),
+    ...posted,
   }),
   'YearCloseRequested.v1': z.strictObject({ ...inLedger, ...digestFields }),
   'YearClosed.v1': z.strictObject({ ...inLedger, ...digestFields, approvedBy: factId }),
@@ -380,6 +488,7 @@ export const LEDGER_EVENT_GROUPS = {
     'ContributionVariationRejected.v1',
     'ContributionDue.v1',
     'ContributionReceived.v1',
+    'BalanceBroughtForward.v1',
     'GrantAwardRecorded.v1',
     'GrantInstalmentReceived.v1',
   ],
@@ -390,7 +499,16 @@ export const LEDGER_EVENT_GROUPS = {
     'VirementApproved.v1',
     'VirementRejected.v1',
   ],
-  plan: ['SchemeClassified.v1', 'BudgetPhased.v1', 'RagThresholdsSet.v1'],
+  plan: [
+    'SchemeClassified.v1',
+    'BudgetPhased.v1',
+    'RagThresholdsSet.v1',
+    'YearEndTermsProposed.v1',
+    'YearEndTermsAgreed.v1',
+    'MinimumsSet.v1',
+    'MetricTargetSet.v1',
+    'MetricActualRecorded.v1',
+  ],
   moneyOut: [
     'SpendRecorded.v1',
     'CreditNoteRecorded.v1',
@@ -409,6 +527,10 @@ export const LEDGER_EVENT_GROUPS = {
     'QuarterCloseRequested.v1',
     'QuarterClosed.v1',
     'YearEndOutturnDetermined.v1',
+    'OverspendOffset.v1',
+    'ContingencyUsed.v1',
+    'OverspendShared.v1',
+    'UnderspendTreated.v1',
     'RiskShareApplied.v1',
     'YearCloseRequested.v1',
     'YearClosed.v1',

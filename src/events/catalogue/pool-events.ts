@@ -6,11 +6,10 @@ import {
   name,
   partnerKind,
   percentage,
-  riskShareBasis,
   text,
 } from './vocabulary.ts';
 
-/** Events of a pool's own stream: set-up, partners, risk-share terms, financial years, schemes. */
+/** Events of a pool's own stream: set-up, partners, financial years, schemes. */
 
 export const referenceData = z.strictObject({
   /** Which edition of the national lists this year uses, e.g. "2017-19 planning template". */
@@ -24,6 +23,18 @@ export const referenceData = z.strictObject({
     .min(1)
     .max(100),
   areasOfSpend: z.array(name).min(1).max(50),
+  /** The national metrics of the plan cycle, and which way is better. */
+  metrics: z
+    .array(
+      z.strictObject({
+        metricId: code,
+        name,
+        unit: name,
+        better: z.enum(['lower', 'higher']),
+      }),
+    )
+    .max(20)
+    .optional(),
   commissioners: z.array(name).min(1).max(20),
   providers: z.array(name).min(1).max(50),
 });
@@ -42,28 +53,17 @@ export const schemeColumns = z.strictObject({
 });
 export type SchemeColumns = z.infer<typeof schemeColumns>;
 
-export const fixedShares = z
-  .array(
-    z.strictObject({
-      schemeId: code,
-      shares: z
-        .array(z.strictObject({ partnerId: code, percentage }))
-        .min(1)
-        .max(20),
-    }),
-  )
-  .max(500);
-
 export const poolEventSchemas = {
   'PoolRegistered.v1': z.strictObject({
     poolId: code,
     name,
     hwbArea: name,
+    /** The NHS England region, for the national roll-up. */
+    region: name.optional(),
     currency: z.literal('GBP'),
     hostPartnerId: code,
   }),
   'PartnerJoined.v1': z.strictObject({ poolId: code, partnerId: code, name, kind: partnerKind }),
-  'RiskShareTermsAgreed.v1': z.strictObject({ poolId: code, basis: riskShareBasis, fixedShares }),
   'FinancialYearOpened.v1': z.strictObject({ poolId: code, year: financialYear, referenceData }),
   'SchemeRegistered.v1': z.strictObject({ poolId: code, schemeId: code, ...schemeColumns.shape }),
   'SchemeAmended.v1': z.strictObject({

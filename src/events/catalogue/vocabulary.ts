@@ -85,9 +85,6 @@ export const partnerKind = z.enum(PARTNER_KINDS);
 export const FUNDING_CATEGORIES = ['revenue', 'capital', 'ibcf'] as const;
 export const fundingCategory = z.enum(FUNDING_CATEGORIES);
 
-export const RISK_SHARE_BASES = ['none', 'proportional-to-contributions', 'fixed-shares'] as const;
-export const riskShareBasis = z.enum(RISK_SHARE_BASES);
-
 /** A percentage with at most two decimal places, 0 to 100, as a string. */
 export const percentage = z
   .string()

@@ -1,6 +1,5 @@
 import { Money } from '#money';
 import type { Period } from '../../events/catalogue/index.ts';
-import { riskShareAllocations } from '../../rules/risk-share.ts';
 import { own } from '../view/amounts.ts';
 import type {
   ContributionFigures,
@@ -25,6 +24,7 @@ import {
   sumQuarters,
   thresholdsAt,
 } from './figures.ts';
+import { projectedRiskShare } from './risk-share.ts';
 
 /**
  * The pooled-budget position of a pool and year, now: per funding stream, per scheme line and per
@@ -59,6 +59,8 @@ export interface StreamBalance {
   planned: string;
   varied: string;
   contributions: string;
+  /** Carried forward from the previous year: funding to allocate, though no partner's contribution. */
+  broughtForward: string;
   due: string;
   received: string;
   /** Due less received: what partners still owe the pool for the stream. */
@@ -109,10 +111,13 @@ export interface PartnerBalance {
   due: string;
   received: string;
   outstanding: string;
-  /** The partner's share of the over- (positive) or underspend under the pool's terms. */
+  /** The partner's share of the year's net by the year-end terms: below zero, overspend it bears. */
   riskShareExposure: string;
-  /** 'applied' once the year-end risk share is recorded; 'projected' from forecasts before. */
-  riskShareStatus: 'applied' | 'projected';
+  /**
+   * 'applied' once the year-end risk share is recorded; 'projected' from the forecasts by the
+   * agreed terms before; 'no-terms' while no year-end terms are agreed.
+   */
+  riskShareStatus: 'applied' | 'projected' | 'no-terms';
 }
 
 export function poolBalances(view: PoolView, yearId: string): Balances | undefined {
@@ -234,6 +239,7 @@ function streamBalance(
   const figures = own(year.streams, fundingStream) ?? {
     planned: '0.00',
     varied: '0.00',
+    broughtForward: '0.00',
     due: '0.00',
     received: '0.00',
     allocated: '0.00',
@@ -253,10 +259,11 @@ function streamBalance(
       `${fundingStream} ${year.year}: allocated ${allocated} and spent ${spent}, but its lines hold ${linesBudget} and ${linesSpent}`,
     );
   }
-  const unallocated = contributions.minus(allocated);
+  const broughtForward = Money.parseTotal(figures.broughtForward);
+  const unallocated = contributions.plus(broughtForward).minus(allocated);
   if (unallocated.isNegative()) {
     throw new ProjectionInvariantError(
-      `${fundingStream} ${year.year}: allocations exceed contributions by ${unallocated.negated()}`,
+      `${fundingStream} ${year.year}: allocations exceed contributions and the balance brought forward by ${unallocated.negated()}`,
     );
   }
   const grants = Object.values(year.grants).filter(
@@ -269,6 +276,7 @@ function streamBalance(
     planned: planned.toString(),
     varied: varied.toString(),
     contributions: contributions.toString(),
+    broughtForward: broughtForward.toString(),
     due: due.toString(),
     received: received.toString(),
     outstanding: due.minus(received).toString(),
@@ -287,22 +295,10 @@ function partnerBalances(
   year: YearView,
   lines: readonly LineBalance[],
 ): PartnerBalance[] {
-  const contributions = new Map<string, Map<string, Money>>();
   const rows = view.partners.map((partner) => {
     const byStream = Object.values(own(year.contributions, partner.partnerId) ?? {});
     const sum = (pick: (figures: ContributionFigures) => PeriodAmounts) =>
       Money.sum(byStream.map((figures) => sumQuarters(pick(figures))));
-    contributions.set(
-      partner.partnerId,
-      new Map(
-        Object.entries(own(year.contributions, partner.partnerId) ?? {}).map(
-          ([stream, figures]) => [
-            stream,
-            sumQuarters(figures.plannedByQuarter).plus(sumQuarters(figures.variedByQuarter)),
-          ],
-        ),
-      ),
-    );
     return {
       partner,
       planned: sum((figures) => figures.plannedByQuarter),
@@ -311,7 +307,7 @@ function partnerBalances(
       received: sum((figures) => figures.receivedByQuarter),
     };
   });
-  const exposure = riskShareExposure(view, year, lines, contributions);
+  const exposure = riskShareExposure(view, year, lines);
   return rows.map(({ partner, planned, varied, due, received }) => ({
     partnerId: partner.partnerId,
     name: partner.name,
@@ -326,13 +322,8 @@ function partnerBalances(
   }));
 }
 
-/** Applied shares once recorded; before that, the terms applied to the forecast outturn. */
-function riskShareExposure(
-  view: PoolView,
-  year: YearView,
-  lines: readonly LineBalance[],
-  contributions: Map<string, Map<string, Money>>,
-) {
+/** Applied shares once recorded; before that, the agreed terms' waterfall on the forecast outturn. */
+function riskShareExposure(view: PoolView, year: YearView, lines: readonly LineBalance[]) {
   if (year.riskShare !== null) {
     return {
       status: 'applied' as const,
@@ -344,37 +335,15 @@ function riskShareExposure(
       ),
     };
   }
-  const streamNets = new Map<string, Money>();
-  const schemeNets = new Map<string, Money>();
-  for (const line of lines) {
-    const forecast = Money.parseTotal(line.forecastOutturn);
-    streamNets.set(
-      line.fundingStream,
-      (streamNets.get(line.fundingStream) ?? Money.zero).plus(forecast),
-    );
-    schemeNets.set(
-      line.schemeId,
-      (schemeNets.get(line.schemeId) ?? Money.zero).plus(Money.parseTotal(line.variance)),
-    );
-  }
-  for (const [fundingStream, figures] of Object.entries(year.streams)) {
-    const streamContributions = Money.parseTotal(figures.planned).plus(
-      Money.parseTotal(figures.varied),
-    );
-    streamNets.set(
-      fundingStream,
-      (streamNets.get(fundingStream) ?? Money.zero).minus(streamContributions),
-    );
-  }
-  const net = Money.sum(streamNets.values());
-  const shares = riskShareAllocations({
-    terms: view.riskShare as Parameters<typeof riskShareAllocations>[0]['terms'],
-    partnerIds: view.partners.map((partner) => partner.partnerId),
-    hostPartnerId: view.registration?.hostPartnerId ?? view.partners[0]?.partnerId ?? '',
-    net,
-    contributions,
-    streamNets,
-    schemeNets,
-  });
-  return { status: 'projected' as const, shares };
+  const forecasts = new Map(
+    lines.map((line) => [`${line.schemeId}\u0000${line.fundingStream}`, line.forecastOutturn]),
+  );
+  const outlook = projectedRiskShare(view, year, (schemeId, fundingStream) =>
+    Money.parseTotal(forecasts.get(`${schemeId}\u0000${fundingStream}`) ?? '0.00'),
+  );
+  if (outlook.status !== 'projected') return { status: 'no-terms' as const, shares: new Map() };
+  return {
+    status: 'projected' as const,
+    shares: new Map(outlook.result.shares.map((share) => [share.partnerId, share.amount])),
+  };
 }

@@ -3,16 +3,16 @@ import { own } from '../view/amounts.ts';
 import type { PoolView } from '../view/pool-view.ts';
 import { compareSchemeIds } from './figures.ts';
 
-/** A pool: its registration, partners, schemes, risk-share terms and years. */
+/** A pool: its registration, partners, schemes and years. */
 export interface PoolSummary {
   poolId: string;
   name: string;
   hwbArea: string;
+  region: string | null;
   currency: string;
   hostPartnerId: string;
   partners: PoolView['partners'];
   schemes: (SchemeColumns & { schemeId: string; withdrawn: boolean })[];
-  riskShare: PoolView['riskShare'];
   years: { year: string; closedQuarters: number; referenceDataVersion: string | null }[];
 }
 
@@ -29,7 +29,6 @@ export function poolSummary(view: PoolView): PoolSummary | undefined {
         const scheme = own(view.schemes, schemeId);
         return scheme === undefined ? [] : [{ schemeId, ...scheme }];
       }),
-    riskShare: view.riskShare,
     years: Object.values(view.years)
       .sort((a, b) => a.year.localeCompare(b.year))
       .map((year) => ({

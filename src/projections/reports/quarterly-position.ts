@@ -104,6 +104,20 @@ export interface QuarterlyPosition {
     realisedInQuarter: string;
     realisedYearToDate: string;
   }[];
+  /** The national metrics, each quarter to date: target, actual as known then, met or not. */
+  metrics: {
+    metricId: string;
+    name: string;
+    unit: string;
+    better: 'lower' | 'higher';
+    quarters: {
+      quarter: Quarter;
+      target: string | null;
+      actual: string | null;
+      status: 'provisional' | 'final' | null;
+      meeting: 'meeting target' | 'not meeting target' | 'no data';
+    }[];
+  }[];
   totals: {
     budget: string;
     budgetToDate: string;
@@ -178,6 +192,7 @@ function quarterlyPosition(view: PoolView, year: YearView, quarter: Quarter): Qu
     ...decisionsInQuarter(year, period),
     ibcfByPurpose: ibcfInQuarter(year, period),
     savings: savingsInQuarter(view, year, period),
+    metrics: metricsToDate(year, period),
     totals: {
       ...aggregate(lines),
       spendInQuarter: sumOf(lines, (row) => row.spendInQuarter).toString(),
@@ -387,4 +402,55 @@ function asAtQuarterEnd<
   if (request.decidedIn !== null && (toDate as readonly string[]).includes(request.decidedIn))
     return request;
   return { ...request, status: 'pending', decidedBy: null, decidedIn: null };
+}
+
+/** Each metric's target and actual for each quarter to date, as recorded by the quarter's end. */
+function metricsToDate(year: YearView, period: Period): QuarterlyPosition['metrics'] {
+  const known = year.metricRecords.filter((record) => shownBy(record.recordedIn, period.quarter));
+  const latest = (metricId: string, quarter: Quarter, kind: 'target' | 'actual') =>
+    known
+      .filter(
+        (record) =>
+          record.metricId === metricId && record.forQuarter === quarter && record.kind === kind,
+      )
+      .at(-1);
+  return (year.referenceData?.metrics ?? []).map((metric) => ({
+    metricId: metric.metricId,
+    name: metric.name,
+    unit: metric.unit,
+    better: metric.better,
+    quarters: period.toDate.map((quarter) => {
+      const target = latest(metric.metricId, quarter, 'target');
+      const actual = latest(metric.metricId, quarter, 'actual');
+      return {
+        quarter,
+        target: target?.value ?? null,
+        actual: actual?.value ?? null,
+        status: actual?.status ?? null,
+        meeting: meeting(metric.better, target?.value, actual?.value),
+      };
+    }),
+  }));
+}
+
+function meeting(
+  better: 'lower' | 'higher',
+  target: string | undefined,
+  actual: string | undefined,
+): 'meeting target' | 'not meeting target' | 'no data' {
+  if (target === undefined || actual === undefined) return 'no data';
+  const order = compareMeasures(actual, target);
+  return (better === 'lower' ? order <= 0 : order >= 0) ? 'meeting target' : 'not meeting target';
+}
+
+/** Compares two measures (up to four decimal places) exactly: -1, 0 or 1. */
+export function compareMeasures(a: string, b: string): -1 | 0 | 1 {
+  const scaled = (value: string) => {
+    const negative = value.startsWith('-');
+    const [whole = '0', fraction = ''] = value.replace('-', '').split('.');
+    const units = BigInt(whole) * 10_000n + BigInt(fraction.padEnd(4, '0'));
+    return negative ? -units : units;
+  };
+  const difference = scaled(a) - scaled(b);
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
 }

@@ -21,11 +21,23 @@ export function foldControl(year: YearView, event: LedgerEventIn<'control'>): vo
       }
       return;
     }
+    case 'OverspendOffset.v1':
+      riskShareSteps(year).offsets.push(event.data);
+      return;
+    case 'ContingencyUsed.v1':
+      riskShareSteps(year).contingency = event.data;
+      return;
+    case 'OverspendShared.v1':
+      riskShareSteps(year).overspends = event.data.lines;
+      return;
+    case 'UnderspendTreated.v1':
+      riskShareSteps(year).underspends = event.data.streams;
+      return;
     case 'RiskShareApplied.v1':
       year.riskShare = {
-        basis: event.data.basis,
         net: event.data.net,
         allocations: event.data.allocations,
+        carryForward: event.data.carryForward,
       };
       return;
     case 'YearCloseRequested.v1':
@@ -35,6 +47,11 @@ export function foldControl(year: YearView, event: LedgerEventIn<'control'>): vo
       year.yearClose = closed(event.data);
       return;
   }
+}
+
+function riskShareSteps(year: YearView): NonNullable<YearView['riskShareSteps']> {
+  year.riskShareSteps ??= { offsets: [], contingency: null, overspends: [], underspends: [] };
+  return year.riskShareSteps;
 }
 
 function closed(data: {

@@ -46,6 +46,11 @@ export function foldMoneyIn(year: YearView, event: LedgerEventIn<'moneyIn'>): vo
     case 'ContributionReceived.v1':
       addContribution(year, event.data, 'receivedByQuarter', 'received', event.data.amount);
       return;
+    case 'BalanceBroughtForward.v1':
+      year.broughtForward = { fromYear: event.data.fromYear, byStream: event.data.byStream };
+      for (const { fundingStream, amount } of event.data.byStream)
+        addStream(year, fundingStream, 'broughtForward', amount);
+      return;
     case 'GrantAwardRecorded.v1':
       entry(year.grants, event.data.grantId, () => ({
         fundingStream: event.data.fundingStream,

@@ -3,7 +3,10 @@ import { entry } from './amounts.ts';
 import type { YearView } from './types.ts';
 import { line } from './year-view-parts.ts';
 
-/** Folds the year's plan: each scheme's classification for the year, phasing, RAG thresholds. */
+/**
+ * Folds the year's plan: each scheme's classification for the year, phasing, RAG thresholds, the
+ * year-end terms, the national minimums and metrics.
+ */
 export function foldPlan(year: YearView, event: LedgerEventIn<'plan'>): void {
   switch (event.type) {
     case 'SchemeClassified.v1': {
@@ -24,5 +27,37 @@ export function foldPlan(year: YearView, event: LedgerEventIn<'plan'>): void {
     case 'RagThresholdsSet.v1':
       year.ragThresholds[event.data.quarter] = { ...event.data.thresholds };
       return;
+    case 'YearEndTermsProposed.v1':
+      year.terms.proposed = { terms: event.data.terms, proposedBy: event.data.proposedBy };
+      return;
+    case 'YearEndTermsAgreed.v1':
+      year.terms = {
+        proposed: null,
+        agreed: {
+          terms: event.data.terms,
+          proposedBy: event.data.proposedBy,
+          approvedBy: event.data.approvedBy,
+        },
+      };
+      return;
+    case 'MinimumsSet.v1':
+      year.minimums = {
+        minimumSocialCare: event.data.minimumSocialCare,
+        minimumOutOfHospital: event.data.minimumOutOfHospital,
+      };
+      return;
+    case 'MetricTargetSet.v1':
+    case 'MetricActualRecorded.v1': {
+      const actual = event.type === 'MetricActualRecorded.v1';
+      year.metricRecords.push({
+        metricId: event.data.metricId,
+        forQuarter: event.data.forQuarter,
+        kind: actual ? 'actual' : 'target',
+        value: actual ? event.data.value : event.data.target,
+        status: actual ? event.data.status : null,
+        recordedIn: event.data.quarter,
+      });
+      return;
+    }
   }
 }

@@ -30,7 +30,13 @@ export function applyToPoolView(
   switch (event.type) {
     case 'PoolRegistered.v1': {
       const { name, hwbArea, currency, hostPartnerId } = event.data;
-      view.registration = { name, hwbArea, currency, hostPartnerId };
+      view.registration = {
+        name,
+        hwbArea,
+        region: event.data.region ?? null,
+        currency,
+        hostPartnerId,
+      };
       return;
     }
     case 'PartnerJoined.v1':
@@ -39,9 +45,6 @@ export function applyToPoolView(
         name: event.data.name,
         kind: event.data.kind,
       });
-      return;
-    case 'RiskShareTermsAgreed.v1':
-      view.riskShare = { basis: event.data.basis, fixedShares: event.data.fixedShares };
       return;
     case 'FinancialYearOpened.v1':
       yearOf(view, event.data.year).referenceData = event.data.referenceData;
@@ -99,7 +102,6 @@ export function emptyPoolView(poolId: string): PoolView {
     registration: null,
     partners: [],
     schemes: dictionary(),
-    riskShare: { basis: 'none', fixedShares: [] },
     years: dictionary(),
   };
 }
@@ -136,6 +138,11 @@ export function emptyYearView(year: string): YearView {
     variations: [],
     corrections: [],
     outturn: null,
+    terms: { proposed: null, agreed: null },
+    riskShareSteps: null,
     riskShare: null,
+    broughtForward: null,
+    minimums: null,
+    metricRecords: [],
   };
 }

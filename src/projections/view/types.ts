@@ -1,8 +1,10 @@
 import type {
+  LedgerEventOf,
   Period,
   Quarter,
   ReferenceData,
   SchemeColumns,
+  YearEndTerms,
 } from '../../events/catalogue/index.ts';
 
 /**
@@ -20,14 +22,16 @@ export interface PoolView {
   poolId: string;
   /** The pool stream's version this view reflects: what a read's ETag says. */
   poolVersion: number;
-  registration: { name: string; hwbArea: string; currency: string; hostPartnerId: string } | null;
+  registration: {
+    name: string;
+    hwbArea: string;
+    region: string | null;
+    currency: string;
+    hostPartnerId: string;
+  } | null;
   partners: { partnerId: string; name: string; kind: string }[];
   /** The schemes as registered with the pool: what a year starts from. */
   schemes: Record<string, SchemeColumns & { withdrawn: boolean }>;
-  riskShare: {
-    basis: string;
-    fixedShares: { schemeId: string; shares: { partnerId: string; percentage: string }[] }[];
-  };
   years: Record<string, YearView>;
 }
 
@@ -80,16 +84,44 @@ export interface YearView {
     expenditure: string;
     net: string;
   } | null;
+  /** The year-end terms awaiting approval, and those agreed. */
+  terms: {
+    proposed: { terms: YearEndTerms; proposedBy: string } | null;
+    agreed: { terms: YearEndTerms; proposedBy: string; approvedBy: string } | null;
+  };
+  /** The risk share's steps as applied (each step's event data), and its outcome. */
+  riskShareSteps: {
+    offsets: LedgerEventOf<'OverspendOffset.v1'>['data'][];
+    contingency: LedgerEventOf<'ContingencyUsed.v1'>['data'] | null;
+    overspends: LedgerEventOf<'OverspendShared.v1'>['data']['lines'];
+    underspends: LedgerEventOf<'UnderspendTreated.v1'>['data']['streams'];
+  } | null;
   riskShare: {
-    basis: string;
     net: string;
     allocations: { partnerId: string; amount: string }[];
+    carryForward: { fundingStream: string; amount: string }[];
   } | null;
+  broughtForward: {
+    fromYear: string;
+    byStream: { fundingStream: string; amount: string }[];
+  } | null;
+  minimums: { minimumSocialCare: string; minimumOutOfHospital: string } | null;
+  /** Every target and actual of the national metrics, with the period it was recorded in. */
+  metricRecords: {
+    metricId: string;
+    forQuarter: Quarter;
+    kind: 'target' | 'actual';
+    value: string;
+    status: 'provisional' | 'final' | null;
+    recordedIn: Period;
+  }[];
 }
 
 export interface StreamFigures {
   planned: string;
   varied: string;
+  /** Carried forward from the previous year: funding, though no partner's contribution. */
+  broughtForward: string;
   due: string;
   received: string;
   allocated: string;

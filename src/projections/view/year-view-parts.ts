@@ -19,6 +19,7 @@ export function addStream(
   const stream = entry(year.streams, fundingStream, () => ({
     planned: '0.00',
     varied: '0.00',
+    broughtForward: '0.00',
     due: '0.00',
     received: '0.00',
     allocated: '0.00',
