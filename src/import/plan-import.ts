@@ -36,7 +36,12 @@ export interface ImportPlanOptions {
   readonly poolId: string;
   readonly referenceData: ReferenceData;
   /** Registers the pool first when given; the host is the partner marked `Host` yes. */
-  readonly registration?: { readonly name: string; readonly hwbArea: string };
+  readonly registration?: {
+    readonly name: string;
+    readonly hwbArea: string;
+    /** The NHS England region the area is in, for the national roll-up. */
+    readonly region?: string;
+  };
   /** Who is recorded as importing. */
   readonly caller: Caller;
 }

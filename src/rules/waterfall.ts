@@ -240,7 +240,7 @@ function shareOverspends(input: WaterfallInput, positions: Position[]) {
       fundingStream: position.line.fundingStream,
       overspend: position.over,
       profile: profile.kind,
-      shares,
+      shares: shares.filter((share) => !share.amount.isZero()),
     });
   }
   return shared;
@@ -304,7 +304,7 @@ function treatUnderspends(input: WaterfallInput, positions: Position[]) {
       underspend,
       unallocated,
       returned: input.partners
-        .filter((partner) => returned.has(partner.partnerId))
+        .filter((partner) => !(returned.get(partner.partnerId) ?? Money.zero).isZero())
         .map((partner) => ({
           partnerId: partner.partnerId,
           amount: returned.get(partner.partnerId) ?? Money.zero,

@@ -79,3 +79,36 @@ describe('bcf-ledger', () => {
     }
   });
 });
+
+describe('bcf-ledger import-plan', () => {
+  it('registers a pool in its region and imports its plan, which the national roll-up then counts', async () => {
+    const plan = join(import.meta.dirname, '../fixtures/northshire/2017-19');
+    const imported = run(
+      'import-plan',
+      plan,
+      '--pool',
+      'northshire',
+      '--name',
+      'Northshire Better Care Fund',
+      '--area',
+      'Northshire',
+      '--region',
+      'North West',
+    );
+    expect(imported.status, imported.stderr).toBe(0);
+    // The same plan again is refused line by line, and changes nothing.
+    const again = run('import-plan', plan, '--pool', 'northshire');
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toContain('has been used already in this ledger');
+    const ledger = await openLedger(loadConfig({ LEDGER_DATA_DIR: directory.path }));
+    try {
+      await ledger.readModel.catchUp();
+      const national = await ledger.readFace.rollUp('*', '2017-18', 'North West');
+      expect(national.pools.map((pool) => [pool.poolId, pool.region, pool.contributions])).toEqual([
+        ['northshire', 'North West', '16200000.00'],
+      ]);
+    } finally {
+      await ledger.close();
+    }
+  });
+});

@@ -1019,6 +1019,266 @@ describe('rule 10: the year end, and nothing after the year closes', () => {
   });
 });
 
+describe('rules 11 to 13: the year-end terms, the risk-share waterfall and the carry-forward', () => {
+  const terms = {
+    steps: ['offset-within-kind', 'share-overspend'],
+    defaultProfile: { kind: 'commissioner' },
+    lineProfiles: [],
+    defaultUnderspend: 'return-pro-rata',
+    underspend: [],
+    unallocated: 'carry-forward',
+  } as const;
+  const propose = (overrides: Record<string, unknown> = {}, actor = cfo) => ({
+    type: 'ProposeYearEndTerms' as const,
+    actor,
+    terms: { ...terms, ...overrides } as never,
+  });
+  const proposed = ledgerEvent('YearEndTermsProposed.v1', {
+    terms: terms as never,
+    proposedBy: cfo.id,
+    quarter: 'Q1',
+  });
+  const agreed = ledgerEvent('YearEndTermsAgreed.v1', {
+    terms: terms as never,
+    proposedBy: cfo.id,
+    approvedBy: secondCfo.id,
+    quarter: 'Q1',
+  });
+  // Line 1 (Minimum CCG, 700,000) spends 800,000; line 3 (iBCF, 400,000) nothing. Funding
+  // 2,000,000 less expenditure 800,000: a surplus of 1,200,000.
+  const outturn = ledgerEvent('YearEndOutturnDetermined.v1', {
+    contributions: '2000000.00',
+    spent: '800000.00',
+    accrued: '0.00',
+    expenditure: '800000.00',
+    net: '1200000.00',
+    byStream: [],
+    byLine: [],
+  });
+  const yearEnd = [...linesAllocated, spendEvent('s1', '800000.00'), ...closedThrough('Q4')];
+
+  it('takes the terms proposed by a CFO, whole, with fixed shares adding up to 100%', () => {
+    given({ ledger: linesAllocated })
+      .when(propose())
+      .then(
+        ledgerEvent('YearEndTermsProposed.v1', {
+          terms: terms as never,
+          proposedBy: cfo.id,
+          quarter: 'Q1',
+        }),
+      );
+    given({ ledger: linesAllocated })
+      .when(propose({}, officer))
+      .thenRefused('approver-role-required', 'actor', officer.id);
+    const uneven = given({ ledger: linesAllocated })
+      .when(
+        propose({
+          lineProfiles: [
+            {
+              schemeId: '1',
+              fundingStream: MIN_CCG,
+              profile: {
+                kind: 'fixed',
+                shares: [
+                  { partnerId: 'HCC', percentage: '60' },
+                  { partnerId: 'ENHCCG', percentage: '39.99' },
+                ],
+              },
+            },
+          ],
+        }),
+      )
+      .thenRefused('risk-share-terms-invalid', 'terms.lineProfiles[0]', '99.99');
+    expect(uneven.message).toBe(
+      `the fixed shares of scheme "1" ${MIN_CCG} add up to 99.99%, not 100%`,
+    );
+    given({ ledger: linesAllocated })
+      .when(propose({ steps: ['share-overspend', 'offset-within-kind'] }))
+      .thenRefused('risk-share-terms-invalid', 'terms.steps');
+    given({ ledger: linesAllocated })
+      .when(propose({ underspend: [{ fundingStream: 'Lottery', treatment: 'carry-forward' }] }))
+      .thenRefused('reference-unknown', 'terms', 'Lottery');
+  });
+
+  it('agrees them on another CFO’s approval, once they apply to every line of the year', () => {
+    given({ ledger: [...linesAllocated, proposed] })
+      .when({ type: 'ApproveYearEndTerms', actor: secondCfo })
+      .thenRecords({
+        type: 'YearEndTermsAgreed.v1',
+        data: { proposedBy: cfo.id, approvedBy: secondCfo.id },
+      });
+    given({ ledger: [...linesAllocated, proposed] })
+      .when({ type: 'ApproveYearEndTerms', actor: cfo })
+      .thenRefused('same-person-approval');
+    given({ ledger: linesAllocated })
+      .when({ type: 'ApproveYearEndTerms', actor: secondCfo })
+      .thenRefused('terms-not-proposed', 'year', '2017-18');
+    const stray = ledgerEvent('YearEndTermsProposed.v1', {
+      terms: {
+        ...terms,
+        lineProfiles: [{ schemeId: '7', fundingStream: DFG, profile: { kind: 'host' } }],
+      } as never,
+      proposedBy: cfo.id,
+      quarter: 'Q1',
+    });
+    const refusal = given({ ledger: [...linesAllocated, stray] })
+      .when({ type: 'ApproveYearEndTerms', actor: secondCfo })
+      .thenRefused('risk-share-terms-invalid', 'terms');
+    expect(refusal.message).toContain('scheme "7" DFG, which has no budget line this year');
+  });
+
+  it('applies the waterfall step by step; the identity funding - expenditure = shares + carry-forward holds', () => {
+    // Revenue offset: line 1's 100,000 overspend met from line 3's iBCF underspend; nothing left
+    // to share. iBCF's remaining 300,000 returned to its contributor (HCC); what was never
+    // allocated carried forward: Minimum CCG 300,000, iBCF 100,000, DFG (capital) 500,000.
+    given({ ledger: [...yearEnd, agreed, outturn] })
+      .when({ type: 'ApplyRiskShare', actor: cfo })
+      .then(
+        ledgerEvent('OverspendOffset.v1', {
+          kind: 'revenue',
+          offset: '100000.00',
+          overspendMet: [{ schemeId: '1', fundingStream: MIN_CCG, amount: '100000.00' }],
+          underspendUsed: [{ schemeId: '3', fundingStream: IBCF, amount: '100000.00' }],
+        }),
+        ledgerEvent('OverspendShared.v1', { lines: [] }),
+        ledgerEvent('UnderspendTreated.v1', {
+          streams: [
+            {
+              fundingStream: MIN_CCG,
+              capital: false,
+              underspend: '0.00',
+              unallocated: '300000.00',
+              returned: [],
+              carriedForward: '300000.00',
+            },
+            {
+              fundingStream: IBCF,
+              capital: false,
+              underspend: '300000.00',
+              unallocated: '100000.00',
+              returned: [{ partnerId: 'HCC', amount: '300000.00' }],
+              carriedForward: '100000.00',
+            },
+            {
+              fundingStream: DFG,
+              capital: true,
+              underspend: '0.00',
+              unallocated: '500000.00',
+              returned: [],
+              carriedForward: '500000.00',
+            },
+          ],
+        }),
+        ledgerEvent('RiskShareApplied.v1', {
+          net: '1200000.00',
+          allocations: [
+            { partnerId: 'HCC', amount: '300000.00' },
+            { partnerId: 'ENHCCG', amount: '0.00' },
+            { partnerId: 'HVCCG', amount: '0.00' },
+          ],
+          carryForward: [
+            { fundingStream: MIN_CCG, amount: '300000.00' },
+            { fundingStream: IBCF, amount: '100000.00' },
+            { fundingStream: DFG, amount: '500000.00' },
+          ],
+        }),
+      );
+    given({ ledger: [...yearEnd, outturn] })
+      .when({ type: 'ApplyRiskShare', actor: cfo })
+      .thenRefused('terms-not-agreed', 'year', '2017-18');
+    given({ ledger: [...yearEnd, agreed] })
+      .when({ type: 'ApplyRiskShare', actor: cfo })
+      .thenRefused('outturn-not-determined', 'year', '2017-18');
+  });
+
+  it('brings a closed year’s carry-forward into the next, once', () => {
+    const bringForward = (fromYearClosed: boolean) => ({
+      type: 'BringForwardBalance' as const,
+      actor: cfo,
+      fromYear: '2016-17',
+      carriedForward: [
+        { fundingStream: DFG, amount: '500000.00' },
+        { fundingStream: IBCF, amount: '0.00' },
+      ],
+      fromYearClosed,
+    });
+    const brought = ledgerEvent('BalanceBroughtForward.v1', {
+      fromYear: '2016-17',
+      byStream: [{ fundingStream: DFG, amount: '500000.00' }],
+      quarter: 'Q1',
+    });
+    given({ ledger: linesAllocated }).when(bringForward(true)).then(brought);
+    given({ ledger: [...linesAllocated, brought] })
+      .when(bringForward(true))
+      .thenNothing();
+    given({ ledger: linesAllocated })
+      .when(bringForward(false))
+      .thenRefused('prior-year-not-closed', 'fromYear', '2016-17');
+  });
+
+  it('records the national metrics’ targets and actuals, a final actual staying final', () => {
+    const metric = { metricId: 'reablement', forQuarter: 'Q1' as const };
+    given({ ledger: linesAllocated })
+      .when({ type: 'SetMetricTarget', actor: officer, ...metric, target: '83.5' })
+      .then(ledgerEvent('MetricTargetSet.v1', { ...metric, target: '83.5', quarter: 'Q1' }));
+    given({ ledger: linesAllocated })
+      .when({
+        type: 'SetMetricTarget',
+        actor: officer,
+        ...metric,
+        metricId: 'bed-days',
+        target: '1',
+      })
+      .thenRefused('metric-unknown', 'metricId', 'bed-days');
+    given({ ledger: linesAllocated })
+      .when({ type: 'SetMetricTarget', actor: officer, ...metric, target: '83,5' })
+      .thenRefused('amount-invalid', 'target', '83,5');
+    const final = ledgerEvent('MetricActualRecorded.v1', {
+      ...metric,
+      value: '82.1',
+      status: 'final',
+      quarter: 'Q2',
+    });
+    given({ ledger: [...linesAllocated, final] })
+      .when({
+        type: 'RecordMetricActual',
+        actor: officer,
+        ...metric,
+        value: '82.4',
+        status: 'provisional',
+      })
+      .thenRefused('metric-final', 'status', 'provisional');
+    given({ ledger: [...linesAllocated, final] })
+      .when({
+        type: 'RecordMetricActual',
+        actor: officer,
+        ...metric,
+        value: '82.3',
+        status: 'final',
+      })
+      .thenRecords({ type: 'MetricActualRecorded.v1', data: { value: '82.3', status: 'final' } });
+    // Metrics move no money: after the outturn they are still taken, in YE, until the year closes.
+    given({ ledger: [...yearEnd, outturn] })
+      .when({
+        type: 'RecordMetricActual',
+        actor: officer,
+        ...metric,
+        forQuarter: 'Q4',
+        value: '84',
+        status: 'final',
+      })
+      .thenRecords({ data: { quarter: 'YE' } });
+    given({ ledger: linesAllocated })
+      .when({
+        type: 'SetMinimums',
+        actor: cfo,
+        minimumSocialCare: '-1.00',
+        minimumOutOfHospital: '1.00',
+      })
+      .thenRefused('amount-invalid', 'minimumSocialCare');
+  });
+});
+
 /**
  * Every kind of command, after each kind of close: after Q1 closes it counts in Q2 (or is
  * refused for naming Q1); once Q4 closes, in YE; once the outturn is determined, only the

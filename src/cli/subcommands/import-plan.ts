@@ -10,6 +10,7 @@ interface ImportPlanOptions {
   pool: string;
   name?: string;
   area?: string;
+  region?: string;
   referenceData: string;
   actor: string;
 }
@@ -24,6 +25,10 @@ export function importPlanCommand(program: Command, config: LedgerConfig): void 
     .requiredOption('--pool <poolId>', 'the pool the plan is for')
     .option('--name <name>', 'register the pool with this name first (with --area)')
     .option('--area <hwbArea>', 'the Health and Wellbeing Board area of a pool registered first')
+    .option(
+      '--region <region>',
+      'the NHS England region of a pool registered first, such as London',
+    )
     .option(
       '--reference-data <file>',
       'the reference lists of the plan cycle',
@@ -41,7 +46,13 @@ async function runImport(source: string, options: ImportPlanOptions, config: Led
   await withLedger(config, async (ledger) => {
     const registration =
       options.name !== undefined && options.area !== undefined
-        ? { registration: { name: options.name, hwbArea: options.area } }
+        ? {
+            registration: {
+              name: options.name,
+              hwbArea: options.area,
+              ...(options.region === undefined ? {} : { region: options.region }),
+            },
+          }
         : {};
     const result = await importPlan(
       tables,
