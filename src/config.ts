@@ -88,6 +88,11 @@ const environmentSchema = z.object({
   LEDGER_BODY_LIMIT_BYTES: whole(1_024, 10 * 1_048_576)
     .default(1_048_576)
     .describe('The largest request body accepted; larger ones get 413.'),
+  LEDGER_UPLOAD_LIMIT_BYTES: whole(1_024, 512 * 1_048_576)
+    .default(64 * 1_048_576)
+    .describe(
+      'The largest spend-file upload accepted (its JSON body, the file base64-encoded); larger ones get 413.',
+    ),
   LEDGER_RATE_LIMIT_PER_MINUTE: whole(1, 1_000_000)
     .default(6_000)
     .describe('Requests per token or session per minute; beyond it 429 with Retry-After.'),
@@ -131,6 +136,8 @@ export interface LedgerConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: string;
+  /** The largest upload body: a spend file, base64-encoded, with its mapping. */
+  readonly uploadLimitBytes: number;
   readonly limits: {
     readonly bodyLimitBytes: number;
     readonly rateLimitPerMinute: number;
@@ -201,6 +208,7 @@ export function loadConfig(
     host: settings.LEDGER_HOST,
     port: settings.LEDGER_PORT,
     logLevel: settings.LEDGER_LOG_LEVEL,
+    uploadLimitBytes: settings.LEDGER_UPLOAD_LIMIT_BYTES,
     limits: {
       bodyLimitBytes: settings.LEDGER_BODY_LIMIT_BYTES,
       rateLimitPerMinute: settings.LEDGER_RATE_LIMIT_PER_MINUTE,

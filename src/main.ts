@@ -20,7 +20,9 @@ import { SigningKeys } from './events/store/evidence/signing-keys.ts';
 import type { ChainKey } from './events/store/integrity.ts';
 import type { EventStore } from './events/store/port.ts';
 import { SqliteEventStore } from './events/store/sqlite/sqlite-event-store.ts';
+import { SqliteStagedUploads } from './events/store/sqlite/sqlite-staged-uploads.ts';
 import { SqliteStoredAnswers } from './events/store/sqlite/sqlite-stored-answers.ts';
+import { SpendImports } from './import/spend-imports.ts';
 import { AccessDirectory } from './projections/access-directory.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import { ReadFace } from './projections/read-face.ts';
@@ -40,6 +42,8 @@ export interface Ledger {
   readonly integrity: LedgerIntegrity;
   readonly writeFace: WriteFace;
   readonly readFace: ReadFace;
+  /** Spend files uploaded, checked and confirmed (the API's and the pages' imports). */
+  readonly spendImports: SpendImports;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,7 @@ export async function assembleLedger(parts: {
     integrity,
     ...(parts.handlerOptions === undefined ? {} : { handlerOptions: parts.handlerOptions }),
   });
+  const uploads = new SqliteStagedUploads(join(config.dataDirectory, 'uploads.sqlite'));
   return {
     config,
     store,
@@ -126,10 +131,12 @@ export async function assembleLedger(parts: {
     integrity,
     writeFace,
     readFace,
+    spendImports: new SpendImports(writeFace, uploads, parts.clock),
     async close() {
       await integrity.checkpoint();
       readModel.close();
       await parts.answers.close();
+      await uploads.close();
       await store.close();
     },
   };
@@ -199,6 +206,7 @@ export async function serve(config: LedgerConfig): Promise<void> {
     {
       writeFace: ledger.writeFace,
       readFace: ledger.readFace,
+      spendImports: ledger.spendImports,
       authenticate: (bearer) => ledger.readFace.authenticate(bearer),
       config,
     },

@@ -14,6 +14,7 @@ import { requestLog } from './plugins/request-log.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { type ApiDependencies, type RouteSpec, sendOutcome } from './route-kit.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { importRoutes } from './routes/import-routes.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { poolRoutes } from './routes/pool-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
@@ -26,6 +27,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...poolRoutes,
   ...ledgerRoutes,
   ...reportRoutes,
+  ...importRoutes,
   ...auditRoutes,
   ...userRoutes,
 ];
@@ -90,6 +92,7 @@ function addRoute(app: FastifyInstance, spec: RouteSpec, deps: ApiDependencies):
     method: spec.method,
     url: spec.url,
     config: { spec },
+    ...(spec.bodyLimit === undefined ? {} : { bodyLimit: spec.bodyLimit(deps.config) }),
     schema: {
       summary: spec.summary,
       tags: [...spec.tags],

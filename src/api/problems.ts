@@ -16,6 +16,10 @@ const HTTP_PROBLEMS = {
   'out-of-scope': { status: 403, title: 'The pool is outside your scope' },
   'not-found': { status: 404, title: 'No such resource' },
   'table-unknown': { status: 400, title: 'The report has no table of that name' },
+  'import-has-problems': {
+    status: 422,
+    title: 'The uploaded file has problems: nothing was recorded',
+  },
   'idempotency-key-in-flight': {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed',

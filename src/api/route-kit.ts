@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { CommandInput, WriteFace, WriteOutcome } from '../commands/write-face.ts';
 import type { LedgerConfig } from '../config.ts';
 import { canonicalJson } from '../events/canonical-json.ts';
+import type { SpendImports } from '../import/spend-imports.ts';
 import type { Found, Identity, ReadFace } from '../projections/read-face.ts';
 import type { Permission } from './permissions.ts';
 import { type Problem, problem } from './problems.ts';
@@ -16,6 +17,7 @@ import { type Problem, problem } from './problems.ts';
 export interface ApiDependencies {
   readonly writeFace: Pick<WriteFace, 'execute'>;
   readonly readFace: ReadFace;
+  readonly spendImports: SpendImports;
   /** Who a bearer token belongs to, or undefined when it proves nobody. */
   readonly authenticate: (bearer: string) => Promise<Identity | undefined>;
   readonly config: LedgerConfig;
@@ -63,6 +65,8 @@ export interface RouteSpec {
   };
   /** The route also answers CSV and XLSX downloads (`format=csv|xlsx`). */
   readonly downloads?: boolean;
+  /** A body larger than the API's usual limit: an uploaded file. */
+  readonly bodyLimit?: (config: LedgerConfig) => number;
   readonly handle: (call: Call<never, never, never>) => Promise<Outcome>;
 }
 

@@ -7,6 +7,7 @@ import { EXIT, UsageError } from './cli-kit.ts';
 import { auditCommand } from './subcommands/audit.ts';
 import { demoCommand } from './subcommands/demo.ts';
 import { importPlanCommand } from './subcommands/import-plan.ts';
+import { importSpendCommand } from './subcommands/import-spend.ts';
 import { keysCommand } from './subcommands/keys.ts';
 import { rebuildCommand } from './subcommands/rebuild.ts';
 import { reportCommand } from './subcommands/report.ts';
@@ -22,6 +23,7 @@ const COMMANDS = [
   serveCommand,
   demoCommand,
   importPlanCommand,
+  importSpendCommand,
   reportCommand,
   auditCommand,
   rebuildCommand,

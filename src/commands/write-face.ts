@@ -5,6 +5,7 @@ import type { StoredAnswers } from '../events/store/answers.ts';
 import type { EventStore } from '../events/store/port.ts';
 import { newToken } from '../rules/credentials.ts';
 import type { AccessCommand } from './access/access-decider.ts';
+import { type BatchRecorded, recordLedgerBatch } from './batch-recording.ts';
 import {
   type Aggregate,
   aggregateOf,
@@ -23,6 +24,7 @@ import {
 import type { PoolCommand } from './pool/pool-decider.ts';
 import { refusal } from './refusals.ts';
 
+export type { BatchCommandOutcome, BatchRecorded } from './batch-recording.ts';
 export { REFUSAL_CODES, type RefusalCode } from './refusals.ts';
 
 /**
@@ -91,6 +93,43 @@ export class WriteFace {
       index: pending[refusal.index]?.index ?? refusal.index,
       error: refusal.error,
     }));
+  }
+
+  /**
+   * Records many ledger commands (an import's invoices) in a few atomic writes, each under its own
+   * key as `execute` would record it, without storing answers for them: a command already
+   * recorded under its key changes nothing, and the first refused stops the batch before its
+   * chunk is written (docs/decisions/0010).
+   */
+  async recordBatch(
+    caller: Caller,
+    requests: readonly LedgerBatchRequest[],
+    options: { chunkSize?: number; correlationId: string; onCommitted?: (done: number) => void },
+  ): Promise<BatchRecorded | { kind: 'ledger-broken'; detail: string }> {
+    const broken = await this.#dependencies.integrity?.broken();
+    if (broken !== undefined) return { kind: 'ledger-broken', detail: broken };
+    const actor = { id: caller.id, role: caller.role };
+    const commands = requests.map((request) => ({
+      scopedKey: scopedKey(caller.id, request.idempotencyKey),
+      digest: commandDigest(request.command),
+      command: { ...request.command, actor } as LedgerCommandInput,
+    }));
+    const credential =
+      caller.credentialId === undefined ? {} : { credentialId: caller.credentialId };
+    return recordLedgerBatch(this.#dependencies.store, commands, {
+      chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      poolState: async (poolId) => (await this.#router.poolState(poolId)).state,
+      metadata: (command) => ({
+        actor,
+        ...credential,
+        recordedAt: this.#dependencies.clock().toISOString(),
+        correlationId: options.correlationId.slice(0, 200),
+        causationId: options.correlationId.slice(0, 200),
+        idempotencyKey: command.scopedKey,
+        requestDigest: command.digest,
+      }),
+      ...(options.onCommitted === undefined ? {} : { onCommitted: options.onCommitted }),
+    });
   }
 
   /** The folded state of a pool's stream: read it, never change it. */
@@ -165,6 +204,15 @@ export interface ClosePositions {
     year: string,
     versions: { readonly poolVersion: number; readonly ledgerVersion: number },
   ): Promise<string | undefined>;
+}
+
+/** Commands per atomic write of a batch: large enough to be fast, small enough to redo. */
+const DEFAULT_CHUNK_SIZE = 2_000;
+
+/** One ledger command of a batch to record, with its key. */
+export interface LedgerBatchRequest {
+  readonly idempotencyKey: string;
+  readonly command: WithoutActor<LedgerCommandInput>;
 }
 
 /** One command of a batch with its key, for `check`: pool and ledger commands only. */

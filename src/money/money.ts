@@ -184,6 +184,17 @@ export class Money {
     return cell;
   }
 
+  /**
+   * A figure from a file a spreadsheet wrote, with binary float noise (`73423.70999999999`),
+   * rounded to the nearest penny, halves away from zero; only where the user asked for rounding.
+   * Digits with at most one point and an optional minus sign, nothing else.
+   */
+  static parseRoundingToPence(input: string): Money | MoneyParseError {
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(input)) return new MoneyParseError('malformed', input);
+    const rounded = new LedgerDecimal(input).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
+    return Money.tryParse(rounded === '-0.00' ? '0.00' : rounded);
+  }
+
   /** Whole pence, for integer-only wire formats and apportionment. */
   static fromPence(pence: bigint): Money {
     return new Money(new LedgerDecimal(pence.toString()).dividedBy(100));

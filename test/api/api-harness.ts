@@ -91,6 +91,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const plain: ApiDependencies = {
     writeFace: ledger.writeFace,
     readFace: ledger.readFace,
+    spendImports: ledger.spendImports,
     authenticate: (bearer) => ledger.access.authenticate(bearer),
     config,
   };

@@ -197,6 +197,7 @@ async function restartedOnSameStore(api: Harness) {
     {
       writeFace: ledger.writeFace,
       readFace: ledger.readFace,
+      spendImports: ledger.spendImports,
       authenticate: (bearer) => ledger.access.authenticate(bearer),
       config: loadConfig({}),
     },

@@ -1670,3 +1670,132 @@ describe('service routes', () => {
     expect((await api.get('/docs/', null)).statusCode).toBe(200);
   });
 });
+
+describe('spend imports', () => {
+  const mapping = {
+    columns: {
+      date: 'Date',
+      dateFormats: ['DD/MM/YYYY'],
+      amount: 'Amount',
+      supplier: 'Supplier Name',
+      reference: 'Invoice Number',
+      transaction: 'Transaction Number',
+    },
+    rules: [
+      {
+        column: 'Expense Type',
+        equals: 'Home care',
+        schemeId: '1',
+        fundingStream: 'Minimum CCG Contribution',
+      },
+      {
+        column: 'Expense Type',
+        equals: 'Discharge',
+        schemeId: '3',
+        fundingStream: 'iBCF',
+        ibcfPurpose: 'reducing-nhs-pressures',
+      },
+    ],
+  };
+  const csv = (...rows: string[]) =>
+    Buffer.from(
+      ['Date,Transaction Number,Invoice Number,Supplier Name,Expense Type,Amount', ...rows].join(
+        '\r\n',
+      ),
+    ).toString('base64');
+  const rows = [
+    '03/05/2017,T1,INV1,"Homecare, Ltd",Home care,1200.00',
+    '15/06/2017,T2,INV2,Discharge Co,Discharge,830.50',
+    '20/06/2017,T3,INV3,Homecare Ltd,Home care,499.9999999999999',
+  ];
+  const upload = (content: string, key?: string) =>
+    api.post(
+      `${POOL_URL}/spend-imports`,
+      { fileName: 'spend.csv', content, mapping },
+      'officer',
+      key === undefined ? {} : { 'idempotency-key': key },
+    );
+
+  it('uploads, checks and confirms a file; problems stop it unless the listed rows are skipped', async () => {
+    await setUpPool(api);
+    cover('POST', '/pools/:poolId/spend-imports');
+    cover('GET', '/pools/:poolId/spend-imports/:importId');
+    cover('POST', '/pools/:poolId/spend-imports/:importId/confirmation');
+    const uploaded = await upload(csv(...rows), 'upload-1');
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const staged = uploaded.json();
+    expect(staged).toMatchObject({
+      status: 'checked',
+      report: { rows: 3, toRecord: 2, clean: false },
+    });
+    expect(staged.report.problems).toEqual([
+      expect.objectContaining({ rowNumber: 4, column: 'Amount', kind: 'amount-noise' }),
+    ]);
+    expect(uploaded.headers.location).toBe(`${POOL_URL}/spend-imports/${staged.importId}`);
+    const url = `${POOL_URL}/spend-imports/${staged.importId}`;
+    const before = await api.store.headPosition();
+    const refused = await api.post(`${url}/confirmation`, {}, 'officer');
+    expectProblem(refused, 422, 'import-has-problems');
+    expect(await api.store.headPosition()).toBe(before);
+    const confirmed = await api.post(`${url}/confirmation`, { skipRowsWithProblems: true }, 'cfo');
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    expect(confirmed.json().outcome).toMatchObject({
+      recorded: true,
+      rowsRecorded: 2,
+      rowsSkipped: 1,
+      eventsRecorded: 2,
+      confirmedBy: 'cfo',
+    });
+    const again = await api.post(`${url}/confirmation`, { skipRowsWithProblems: true }, 'cfo');
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await api.get(url, 'officer')).json()).toMatchObject({ status: 'recorded' });
+    const balances = (await api.get(`${YEAR_URL}/balances`, 'auditor')).json();
+    expect(
+      balances.lines.map((line: { schemeId: string; fundingStream: string; spent: string }) => [
+        line.schemeId,
+        line.fundingStream,
+        line.spent,
+      ]),
+    ).toEqual([
+      ['1', 'Minimum CCG Contribution', '1200.00'],
+      ['3', 'Minimum CCG Contribution', '0.00'],
+      ['3', 'iBCF', '830.50'],
+    ]);
+  });
+
+  it('knows a file recorded before, refuses a reused key and an unknown import, and checks the mapping', async () => {
+    await setUpPool(api);
+    const clean = csv(...rows.slice(0, 2));
+    const first = (await upload(clean)).json();
+    await api.post(`${POOL_URL}/spend-imports/${first.importId}/confirmation`, {}, 'officer');
+    const second = await upload(clean);
+    expect(second.json().report).toMatchObject({ alreadyRecorded: 2, toRecord: 0, clean: true });
+    const confirmed = await api.post(
+      `${POOL_URL}/spend-imports/${second.json().importId}/confirmation`,
+      {},
+      'officer',
+    );
+    expect(confirmed.json().outcome).toMatchObject({ rowsRecorded: 0, alreadyRecorded: 2 });
+    expect((await upload(clean, 'same-key')).statusCode).toBe(201);
+    expect((await upload(clean, 'same-key')).statusCode).toBe(200);
+    expectProblem(await upload(csv(rows[0] ?? ''), 'same-key'), 422, 'idempotency-key-reused');
+    expectProblem(
+      await api.get(`${POOL_URL}/spend-imports/${'0'.repeat(32)}`, 'officer'),
+      404,
+      'not-found',
+    );
+    const badMapping = await api.post(
+      `${POOL_URL}/spend-imports`,
+      { fileName: 'spend.csv', content: clean, mapping: { ...mapping, rules: [] } },
+      'officer',
+    );
+    expectProblem(badMapping, 400, 'validation-failed');
+    // Imports are a recorder's work: an auditor may not read an upload.
+    expectProblem(
+      await api.get(`${POOL_URL}/spend-imports/${first.importId}`, 'auditor'),
+      403,
+      'forbidden',
+    );
+  });
+});

@@ -196,6 +196,30 @@ export const VALID_BODIES: Record<string, Record<string, unknown> | undefined> =
     value: '82.1',
     status: 'provisional',
   },
+  '/pools/:poolId/spend-imports': {
+    fileName: 'spend.csv',
+    content: Buffer.from(
+      'Date,Invoice Number,Supplier Name,Expense Type,Amount\r\n03/05/2017,INV1,Homecare Ltd,Home care,12.50\r\n',
+    ).toString('base64'),
+    mapping: {
+      columns: {
+        date: 'Date',
+        dateFormats: ['DD/MM/YYYY'],
+        amount: 'Amount',
+        supplier: 'Supplier Name',
+        reference: 'Invoice Number',
+      },
+      rules: [
+        {
+          column: 'Expense Type',
+          equals: 'Home care',
+          schemeId: '1',
+          fundingStream: 'Minimum CCG Contribution',
+        },
+      ],
+    },
+  },
+  '/pools/:poolId/spend-imports/:importId/confirmation': { skipRowsWithProblems: true },
   '/users': { userId: 'fuzzed', name: 'Fuzzed', role: 'auditor', pools: '*' },
   '/users/:userId/tokens': { label: 'x' },
 };
@@ -213,6 +237,7 @@ export const PARAMETERS: Record<string, string> = {
   userId: 'officer',
   tokenId: '0123456789abcdef',
   code: 'not-found',
+  importId: '0123456789abcdef0123456789abcdef',
 };
 
 const oddStrings = fc.constantFrom(

@@ -49,6 +49,7 @@ const TAGS = [
   { name: 'pool set-up', description: 'Pools, partners, years and schemes' },
   { name: 'ledger', description: 'Money in and out, budget, and control of a pool-year' },
   { name: 'reports', description: 'Balances, positions, statements and returns' },
+  { name: 'imports', description: 'Spend files from the finance system: upload, check, confirm' },
   { name: 'audit', description: 'Who did what, when and why' },
   { name: 'users', description: 'Users and their tokens' },
 ];

@@ -70,6 +70,7 @@ function recordSpend(state: LedgerState, event: LedgerEventOf<'SpendRecorded.v1'
   const amount = Money.parse(event.data.amount);
   state.spends.set(event.data.spendId, {
     schemeId: event.data.schemeId,
+    erpReference: event.data.erpReference,
     fundingStream: event.data.fundingStream,
     amount,
     period: event.data.quarter,

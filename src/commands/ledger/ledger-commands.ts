@@ -129,6 +129,8 @@ export type LedgerCommand =
         description: string;
         ibcfPurpose?: string | undefined;
         commitmentId?: string | undefined;
+        /** An imported amount as its file wrote it, where it was rounded or reformatted. */
+        amountAsWritten?: string | undefined;
       }
     >
   | Command<
@@ -146,6 +148,7 @@ export type LedgerCommand =
         creditsSpendId?: string | undefined;
         refundsPriorYear?: string | undefined;
         ibcfPurpose?: string | undefined;
+        amountAsWritten?: string | undefined;
       }
     >
   | Command<'ReverseSpend', { reversalId: string; spendId: string; reason: string }>

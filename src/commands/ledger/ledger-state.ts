@@ -91,6 +91,8 @@ export type GrossKind = (typeof GROSS_KINDS)[number];
 
 export interface SpendRecord {
   schemeId: string;
+  /** The invoice's reference in the finance system: an import finds the invoice a credit names. */
+  erpReference: string;
   fundingStream: string;
   amount: Money;
   /** The period it counts in. */

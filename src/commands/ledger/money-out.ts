@@ -1,5 +1,6 @@
 import { Money } from '#money';
 import {
+  amountAsWritten as amountAsWrittenSchema,
   type IbcfPurpose,
   type LedgerEvent,
   requiredText,
@@ -45,6 +46,7 @@ export function recordSpend(
       ['supplier', command.supplier, text],
       ['erpReference', command.erpReference, text],
       ['description', command.description, text],
+      ...asWritten(command.amountAsWritten),
     ]) ??
     checkNewId(state.spends.has(command.spendId), 'spendId', command.spendId) ??
     checkScheme(command.pool, command.schemeId) ??
@@ -79,8 +81,18 @@ export function recordSpend(
       ...(fromCommitment === undefined
         ? {}
         : { commitmentId: command.commitmentId, fromCommitment: fromCommitment.toString() }),
+      ...(command.amountAsWritten === undefined
+        ? {}
+        : { amountAsWritten: command.amountAsWritten }),
     },
   });
+}
+
+/** The amount as an imported file wrote it, checked as the event will hold it. */
+function asWritten(written: string | undefined) {
+  return written === undefined
+    ? []
+    : [['amountAsWritten', written, amountAsWrittenSchema] as const];
 }
 
 /** How much of the named commitment the invoice uses up: all of the invoice, or what is left. */
@@ -125,6 +137,7 @@ export function recordCreditNote(
       ['supplier', command.supplier, text],
       ['reference', command.reference, text],
       ['description', command.description, text],
+      ...asWritten(command.amountAsWritten),
       ...(command.refundsPriorYear === undefined
         ? []
         : [['refundsPriorYear', command.refundsPriorYear, requiredText] as const]),
@@ -161,6 +174,9 @@ export function recordCreditNote(
         ? {}
         : { refundsPriorYear: command.refundsPriorYear }),
       ...purpose(target.ibcfPurpose),
+      ...(command.amountAsWritten === undefined
+        ? {}
+        : { amountAsWritten: command.amountAsWritten }),
     },
   });
 }

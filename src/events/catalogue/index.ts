@@ -12,6 +12,7 @@ export {
   userRole,
 } from './access-events.ts';
 export {
+  amountAsWritten,
   LEDGER_EVENT_GROUPS,
   type LedgerEvent,
   type LedgerEventGroup,

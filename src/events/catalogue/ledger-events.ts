@@ -57,6 +57,12 @@ const digestFields = {
 const lineAmounts = z.array(z.strictObject({ ...line, amount: amountString })).max(2_000);
 const partnerAmounts = z.array(z.strictObject({ partnerId: code, amount: amountString })).max(50);
 
+/** A figure as a file wrote it: digits, sign, point, separators, brackets, a pound sign. */
+export const amountAsWritten = z
+  .string()
+  .max(40)
+  .regex(/^[0-9.,£()+\- ]+$/, 'an amount as a file wrote it');
+
 /** A national metric's value: a count, a rate or a share, with up to four decimal places. */
 export const measure = z
   .string()
@@ -215,6 +221,8 @@ export const ledgerEventSchemas = {
     /** The commitment the invoice is against, and how much of it the invoice uses up. */
     commitmentId: factId.optional(),
     fromCommitment: positiveAmountString.optional(),
+    /** An imported amount as its file wrote it, where that was not exactly pounds and pence. */
+    amountAsWritten: amountAsWritten.optional(),
   }),
   'CreditNoteRecorded.v1': z.strictObject({
     ...inLedger,
@@ -233,6 +241,8 @@ export const ledgerEventSchemas = {
     /** A refund of an earlier year's invoice: that invoice's reference, as the supplier gives it. */
     refundsPriorYear: text.optional(),
     ibcfPurpose: ibcfPurpose.optional(),
+    /** An imported amount as its file wrote it (a negative line), where that was not exact. */
+    amountAsWritten: amountAsWritten.optional(),
   }),
   'SpendReversed.v1': z.strictObject({
     ...inLedger,
