@@ -83,7 +83,8 @@ export function generateTransparencySpend(options: SpendFileOptions): GeneratedS
   const next = seeded(options.seed ?? 7);
   const startYear = options.startYear ?? 2017;
   const rows: string[][] = [];
-  const invoices: { reference: string; type: number; pence: number }[] = [];
+  // What is left of each invoice to credit: a credit note never takes more than that.
+  const invoices: { reference: string; type: number; left: number }[] = [];
   let adultCareRows = 0;
   for (let index = 0; index < options.lines; index++) {
     const transaction = (options.firstTransaction ?? 1_000_000) + index;
@@ -93,13 +94,18 @@ export function generateTransparencySpend(options: SpendFileOptions): GeneratedS
       ? (['School Transport', '6101'] as const)
       : (EXPENSE_TYPES[type] ?? EXPENSE_TYPES[0]);
     const day = Math.floor(next() * 365);
-    const credit = !otherDirectorate && invoices.length > 10 && next() < 0.02;
-    const earlier = credit ? invoices[Math.floor(next() * invoices.length)] : undefined;
-    const pence = credit
-      ? -Math.max(1, Math.floor((earlier?.pence ?? 50_000) * (0.1 + next() * 0.5)))
+    const candidate =
+      !otherDirectorate && invoices.length > 10 && next() < 0.02
+        ? invoices[Math.floor(next() * invoices.length)]
+        : undefined;
+    const earlier = candidate !== undefined && candidate.left >= 1_000 ? candidate : undefined;
+    const credit = earlier !== undefined;
+    const pence = earlier
+      ? -Math.max(100, Math.floor(earlier.left * (0.1 + next() * 0.4)))
       : 50_000 + Math.floor(next() * next() * 5_000_000);
+    if (earlier !== undefined) earlier.left += pence;
     const reference = `INV${String(transaction).padStart(8, '0')}`;
-    if (!credit && !otherDirectorate) invoices.push({ reference, type, pence });
+    if (!credit && !otherDirectorate) invoices.push({ reference, type, left: pence });
     if (!otherDirectorate) adultCareRows += 1;
     rows.push([
       'Hertfordshire County Council',
