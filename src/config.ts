@@ -88,6 +88,14 @@ const environmentSchema = z.object({
   LEDGER_BODY_LIMIT_BYTES: whole(1_024, 10 * 1_048_576)
     .default(1_048_576)
     .describe('The largest request body accepted; larger ones get 413.'),
+  LEDGER_SESSION_IDLE_MINUTES: whole(1, 24 * 60)
+    .default(30)
+    .describe('How long a person signed in to the pages may leave them before being signed out.'),
+  LEDGER_SIGN_IN_FAILURES: whole(1, 1_000)
+    .default(10)
+    .describe(
+      'Wrong passwords allowed per user name in 15 minutes (ten times as many per address); after them sign-in is refused until the 15 minutes are over.',
+    ),
   LEDGER_UPLOAD_LIMIT_BYTES: whole(1_024, 512 * 1_048_576)
     .default(64 * 1_048_576)
     .describe(
@@ -138,6 +146,10 @@ export interface LedgerConfig {
   readonly logLevel: string;
   /** The largest upload body: a spend file, base64-encoded, with its mapping. */
   readonly uploadLimitBytes: number;
+  /** How long a person's session may be idle before it ends. */
+  readonly sessionIdleMinutes: number;
+  /** Wrong passwords allowed per user name and per address in 15 minutes. */
+  readonly signInFailuresAllowed: number;
   readonly limits: {
     readonly bodyLimitBytes: number;
     readonly rateLimitPerMinute: number;
@@ -209,6 +221,8 @@ export function loadConfig(
     port: settings.LEDGER_PORT,
     logLevel: settings.LEDGER_LOG_LEVEL,
     uploadLimitBytes: settings.LEDGER_UPLOAD_LIMIT_BYTES,
+    sessionIdleMinutes: settings.LEDGER_SESSION_IDLE_MINUTES,
+    signInFailuresAllowed: settings.LEDGER_SIGN_IN_FAILURES,
     limits: {
       bodyLimitBytes: settings.LEDGER_BODY_LIMIT_BYTES,
       rateLimitPerMinute: settings.LEDGER_RATE_LIMIT_PER_MINUTE,

@@ -19,6 +19,7 @@ import { LedgerIntegrity } from './events/store/evidence/ledger-integrity.ts';
 import { SigningKeys } from './events/store/evidence/signing-keys.ts';
 import type { ChainKey } from './events/store/integrity.ts';
 import type { EventStore } from './events/store/port.ts';
+import { SqliteCredentials } from './events/store/sqlite/sqlite-credentials.ts';
 import { SqliteEventStore } from './events/store/sqlite/sqlite-event-store.ts';
 import { SqliteStagedUploads } from './events/store/sqlite/sqlite-staged-uploads.ts';
 import { SqliteStoredAnswers } from './events/store/sqlite/sqlite-stored-answers.ts';
@@ -26,6 +27,7 @@ import { SpendImports } from './import/spend-imports.ts';
 import { AccessDirectory } from './projections/access-directory.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import { ReadFace } from './projections/read-face.ts';
+import { webPages } from './web/web-app.ts';
 
 /**
  * The composition root: settings, one event store, the read model, the write and read faces, the
@@ -105,6 +107,7 @@ export async function assembleLedger(parts: {
     rebuildWhenAltered: parts.rebuildWhenAltered ?? false,
   });
   const access = new AccessDirectory(store);
+  const credentials = new SqliteCredentials(join(config.dataDirectory, 'credentials.sqlite'));
   const readFace = new ReadFace({
     store,
     readModel,
@@ -112,6 +115,8 @@ export async function assembleLedger(parts: {
     checkpoints,
     chainKey: parts.chainKey,
     densePositions,
+    credentials,
+    clock: parts.clock,
   });
   const writeFace = new WriteFace({
     store,
@@ -119,6 +124,7 @@ export async function assembleLedger(parts: {
     clock: parts.clock,
     closePositions: readFace,
     integrity,
+    credentials,
     ...(parts.handlerOptions === undefined ? {} : { handlerOptions: parts.handlerOptions }),
   });
   const uploads = new SqliteStagedUploads(join(config.dataDirectory, 'uploads.sqlite'));
@@ -137,6 +143,7 @@ export async function assembleLedger(parts: {
       readModel.close();
       await parts.answers.close();
       await uploads.close();
+      await credentials.close();
       await store.close();
     },
   };
@@ -210,7 +217,11 @@ export async function serve(config: LedgerConfig): Promise<void> {
       authenticate: (bearer) => ledger.readFace.authenticate(bearer),
       config,
     },
-    { logger },
+    {
+      logger,
+      pages: (pages) =>
+        webPages(pages, { readFace: ledger.readFace, people: ledger.writeFace, config }),
+    },
   );
   const following = new AbortController();
   const followers = [

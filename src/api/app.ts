@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  LogController,
+} from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -41,6 +46,8 @@ declare module 'fastify' {
 export interface BuildAppOptions {
   /** A pino logger (one line per request is written to it); false for none. */
   readonly logger: FastifyBaseLogger | false;
+  /** The pages for people (the composition root gives them), under /app; none without. */
+  readonly pages?: FastifyPluginAsync;
 }
 
 /**
@@ -84,6 +91,10 @@ export async function buildApp(
   await app.register(authorisation);
   await app.register(requestLog);
   for (const spec of routeTable) addRoute(app, spec, deps);
+  if (options.pages !== undefined) {
+    await app.register(options.pages);
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/app', 303));
+  }
   return app;
 }
 

@@ -94,6 +94,8 @@ const REFUSAL_STATUS: Partial<Record<RefusalCode, number>> = {
   'outturn-not-determined': 409,
   'risk-share-already-applied': 409,
   'scheme-withdrawn': 409,
+  'forbidden-for-another': 403,
+  'password-not-set': 409,
   'terms-not-proposed': 409,
   'terms-not-agreed': 409,
   'metric-final': 409,

@@ -37,6 +37,10 @@ const ACCESS_COMMANDS: ReadonlySet<string> = new Set<AccessCommand['type']>([
   'DeactivateUser',
   'IssueToken',
   'RevokeToken',
+  'IssueSetupLink',
+  'SetPassword',
+  'RecordSignIn',
+  'RecordSignOut',
 ]);
 
 /** Which aggregate (and so which stream) a command belongs to, by its type. */

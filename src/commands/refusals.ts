@@ -98,6 +98,9 @@ export const REFUSAL_CODES = {
   'outside-scope': 'the user acts on pools beyond those you administer',
   'last-admin': 'the last active administrator cannot be deactivated',
   'token-unknown': 'the user has no token with this id',
+  'forbidden-for-another': 'a person does this only for themselves',
+  'password-not-set': 'the person has not chosen a password yet',
+  'setup-link-invalid': 'the set-up link has been used or has expired',
   'version-mismatch': 'the stream is not at the version the request expected',
 } as const;
 

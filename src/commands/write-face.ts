@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../events/canonical-json.ts';
 import type { ActorRole, EventMetadata } from '../events/envelope.ts';
 import type { StoredAnswers } from '../events/store/answers.ts';
+import type { CredentialStore } from '../events/store/credentials.ts';
 import type { EventStore } from '../events/store/port.ts';
-import { newToken } from '../rules/credentials.ts';
+import { newSetupCode, newToken } from '../rules/credentials.ts';
 import type { AccessCommand } from './access/access-decider.ts';
 import { type BatchRecorded, recordLedgerBatch } from './batch-recording.ts';
 import {
@@ -21,6 +22,15 @@ import {
   type CommandHandlerOptions,
   type CommandOutcome,
 } from './handler/command-handler.ts';
+import {
+  type PeopleDependencies,
+  type SetPasswordOutcome,
+  type SignInOutcome,
+  setPassword,
+  setupLinkHolder,
+  signIn,
+  signOut,
+} from './people.ts';
 import type { PoolCommand } from './pool/pool-decider.ts';
 import { refusal } from './refusals.ts';
 
@@ -132,6 +142,50 @@ export class WriteFace {
     });
   }
 
+  /** A person chooses a password with a set-up code (docs/decisions/0011). */
+  setPassword(code: string, password: string): Promise<SetPasswordOutcome> {
+    return setPassword(this.#people(), code, password);
+  }
+
+  /** The person a set-up code is for, while it is good. */
+  setupLinkHolder(code: string) {
+    return setupLinkHolder(this.#people(), code);
+  }
+
+  /** A person signs in with a password: a session, recorded as signed in. */
+  signIn(userId: string, password: string): Promise<SignInOutcome> {
+    return signIn(this.#people(), userId, password);
+  }
+
+  signOut(
+    session: { sessionId: string; userId: string },
+    reason: 'signed-out' | 'idle-timeout',
+  ): Promise<void> {
+    return signOut(this.#people(), session, reason);
+  }
+
+  #people(): PeopleDependencies {
+    const credentials = this.#dependencies.credentials;
+    if (credentials === undefined)
+      throw new Error('this ledger has no credential store for people');
+    return {
+      credentials,
+      clock: this.#dependencies.clock,
+      accessState: async () => (await this.#router.accessState()).state,
+      record: async (person, key, command) => {
+        const outcome = await this.execute({
+          caller: { id: person.id, role: person.role },
+          idempotencyKey: key,
+          command: command as never,
+        });
+        if (outcome.kind === 'recorded' || outcome.kind === 'unchanged')
+          return { ok: true, replayed: outcome.replayed };
+        if (outcome.kind === 'refused') return { ok: false, message: outcome.error.message };
+        return { ok: false, message: 'the ledger could not record it just now: try again' };
+      },
+    };
+  }
+
   /** The folded state of a pool's stream: read it, never change it. */
   poolState(poolId: string) {
     return this.#router.poolState(poolId);
@@ -185,6 +239,8 @@ export interface WriteFaceDependencies {
   readonly closePositions: ClosePositions;
   /** Whether the stored history has been found altered: writes wait until it is acknowledged. */
   readonly integrity?: { broken(): Promise<string | undefined> };
+  /** Where people's password hashes and sessions are kept; without it, nobody signs in. */
+  readonly credentials?: CredentialStore;
   readonly handlerOptions?: CommandHandlerOptions;
 }
 
@@ -269,6 +325,12 @@ export interface IssueTokenInput {
   readonly label: string;
 }
 
+/** A set-up link as an administrator asks for it: the write face mints the code. */
+export interface IssueSetupLinkInput {
+  readonly type: 'IssueSetupLink';
+  readonly userId: string;
+}
+
 export type CommandInput =
   | WithoutActor<PoolCommand>
   | WithoutActor<
@@ -280,8 +342,14 @@ export type CommandInput =
   | CloseInput
   | PriorYearInput
   | BringForwardInput
-  | WithoutActor<Exclude<AccessCommand, { type: 'IssueToken' }>>
-  | IssueTokenInput;
+  | WithoutActor<
+      Exclude<
+        AccessCommand,
+        { type: 'IssueToken' | 'IssueSetupLink' | 'SetPassword' | 'RecordSignIn' | 'RecordSignOut' }
+      >
+    >
+  | IssueTokenInput
+  | IssueSetupLinkInput;
 
 export interface WriteRequest {
   readonly caller: Caller;
@@ -387,11 +455,18 @@ function aggregateOfStream(streamId: string): Aggregate {
   return 'access';
 }
 
-/** A token as shown to its holder once: only the hash of its secret is kept. */
+/**
+ * A secret as shown once to whoever asked for it: a bearer token (its id and the token), or a
+ * person's set-up code (the link's id, the code, when it expires). Only the hash is kept.
+ */
 export interface MintedToken {
   readonly tokenId: string;
   readonly token: string;
+  readonly expiresAt?: string;
 }
+
+/** How long a set-up link stays good. */
+const SETUP_LINK_LIFETIME_MS = 72 * 60 * 60 * 1_000;
 
 type Completed =
   | { readonly command: DomainCommand; readonly token?: MintedToken }
@@ -409,6 +484,14 @@ async function completeCommand(
     const token = newToken();
     const command = { ...input, actor, tokenId: token.tokenId, secretHash: token.secretHash };
     return { command, token: { tokenId: token.tokenId, token: token.token } };
+  }
+  if (input.type === 'IssueSetupLink') {
+    const setup = newSetupCode();
+    const expiresAt = new Date(
+      dependencies.clock().getTime() + SETUP_LINK_LIFETIME_MS,
+    ).toISOString();
+    const command = { ...input, actor, linkId: setup.linkId, codeHash: setup.codeHash, expiresAt };
+    return { command, token: { tokenId: setup.linkId, token: setup.code, expiresAt } };
   }
   if (isCloseInput(input)) return closeCommand(input, actor, router, dependencies);
   if (input.type === 'PostPriorYearAdjustment') {

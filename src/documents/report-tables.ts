@@ -22,11 +22,117 @@ export function quarterlyTables(report: QuarterlyReport): Table[] {
   return [
     positionTable(report),
     quarterByStreamTable(report),
+    schemeTypesTable(report),
     quarterPartnersTable(report),
+    virementsTable(report),
+    variationsTable(report),
     ibcfByPurposeTable(report),
     savingsTable(report),
     metricsTable(report),
+    correctionsTable(report),
   ];
+}
+
+function schemeTypesTable(report: QuarterlyReport): Table {
+  return {
+    name: 'By scheme type',
+    columns: [
+      text('Scheme Type', 32),
+      ...['Budget', 'Budget to Date', 'Spend Year to Date', 'Forecast Outturn', 'Variance'].map(
+        money,
+      ),
+    ],
+    rows: report.position.schemeTypes.map((type) => [
+      type.schemeType,
+      type.budget,
+      type.budgetToDate,
+      type.spendYearToDate,
+      type.forecastOutturn,
+      type.variance,
+    ]),
+    totals: true,
+  };
+}
+
+/** The virements of the year to date, with who asked, who decided and in which period. */
+function virementsTable(report: QuarterlyReport): Table {
+  return {
+    name: 'Virements',
+    columns: [
+      text('Virement', 14),
+      text('Funding Stream'),
+      text('From Scheme', 12),
+      text('To Scheme', 12),
+      money('Amount'),
+      text('Status', 10),
+      text('Requested By', 16),
+      text('Decided By', 16),
+      text('Decided In', 10),
+    ],
+    rows: report.position.virements.map((virement) => [
+      virement.virementId,
+      virement.fundingStream,
+      virement.fromSchemeId,
+      virement.toSchemeId,
+      virement.amount,
+      virement.status,
+      virement.requestedBy,
+      virement.decidedBy ?? '',
+      virement.decidedIn ?? '',
+    ]),
+    totals: false,
+  };
+}
+
+function variationsTable(report: QuarterlyReport): Table {
+  return {
+    name: 'Contribution variations',
+    columns: [
+      text('Variation', 14),
+      text('Partner ID', 12),
+      text('Funding Stream'),
+      money('Change'),
+      text('Status', 10),
+      text('Requested By', 16),
+      text('Decided By', 16),
+    ],
+    rows: report.position.variations.map((variation) => [
+      variation.variationId,
+      variation.partnerId,
+      variation.fundingStream,
+      variation.change,
+      variation.status,
+      variation.requestedBy,
+      variation.decidedBy ?? '',
+    ]),
+    totals: false,
+  };
+}
+
+/** What was posted after the quarter's close that belongs to it: listed beside, never folded in. */
+function correctionsTable(report: QuarterlyReport): Table {
+  return {
+    name: 'Corrections since close',
+    columns: [
+      text('Posting', 24),
+      text('Kind', 22),
+      text('Scheme ID', 10),
+      text('Funding Stream'),
+      money('Amount'),
+      text('Posted In', 10),
+      text('Description', 40),
+    ],
+    rows: report.correctionsSinceClose.map((correction) => [
+      correction.id,
+      correction.kind,
+      correction.schemeId,
+      correction.fundingStream,
+      correction.amount,
+      correction.postedIn,
+      correction.description,
+    ]),
+    totals: false,
+  };
 }
 
 export function yearEndTables(statement: YearEndStatement): Table[] {

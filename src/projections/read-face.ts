@@ -1,8 +1,11 @@
 import type { Quarter } from '../events/catalogue/index.ts';
+import type { RecordedEvent } from '../events/envelope.ts';
+import type { CredentialStore } from '../events/store/credentials.ts';
 import type { CheckpointLog } from '../events/store/evidence/checkpoint-log.ts';
 import type { ChainKey } from '../events/store/integrity.ts';
 import type { EventStore } from '../events/store/port.ts';
 import type { AccessState } from '../rules/access-register.ts';
+import { parseSession, secretMatches } from '../rules/credentials.ts';
 import type { AccessDirectory, Identity } from './access-directory.ts';
 import {
   poolViewFromStreams,
@@ -106,6 +109,35 @@ export class ReadFace {
     return this.#dependencies.access.authenticate(bearer);
   }
 
+  /**
+   * The person a session cookie proves, while the session has been used within `idleMs` and
+   * its person is still active; the session's last use is moved on.
+   */
+  async session(cookie: string, idleMs: number): Promise<SessionCheck> {
+    const { credentials, clock = () => new Date() } = this.#dependencies;
+    const parsed = parseSession(cookie);
+    if (credentials === undefined || parsed === undefined) return { kind: 'none' };
+    const session = await credentials.session(parsed.sessionId);
+    if (session === undefined || !secretMatches(parsed.secret, session.secretHash))
+      return { kind: 'none' };
+    const now = clock();
+    if (Date.parse(session.lastSeenAt) + idleMs <= now.getTime())
+      return { kind: 'idle', sessionId: session.sessionId, userId: session.userId };
+    const user = (await this.#dependencies.access.current()).users.get(session.userId);
+    if (user === undefined || !user.active) return { kind: 'none' };
+    await credentials.touchSession(session.sessionId, now.toISOString());
+    return {
+      kind: 'signed-in',
+      sessionId: session.sessionId,
+      identity: {
+        userId: user.userId,
+        role: user.role,
+        pools: user.pools,
+        tokenId: session.sessionId,
+      },
+    };
+  }
+
   /** The quarterly position's digest at exact stream versions: what a close signs off. */
   async positionDigest(
     poolId: string,
@@ -143,6 +175,13 @@ export class ReadFace {
    * a fresh fold unless `logOnly`: the read model is derived and rebuilds itself, so a server that
    * verifies its log at start leaves it out.
    */
+  /** One event of the log, with its hash and the previous one: what an auditor inspects. */
+  async event(position: number): Promise<RecordedEvent | undefined> {
+    const page = await this.#dependencies.store.readAll(position, { limit: 1 });
+    const event = page.events[0];
+    return event?.globalPosition === position ? event : undefined;
+  }
+
   verify(options: { readonly logOnly?: boolean } = {}): Promise<Verification> {
     const { store, densePositions, checkpoints, readModel, chainKey } = this.#dependencies;
     return verifyLedger(store, {
@@ -182,7 +221,16 @@ export interface ReadFaceDependencies {
   readonly chainKey: ChainKey;
   /** Whether the store numbers positions 1, 2, 3... (verification checks for gaps then). */
   readonly densePositions: boolean;
+  /** People's sessions, for the pages; without it, no session proves anyone. */
+  readonly credentials?: CredentialStore;
+  readonly clock?: () => Date;
 }
+
+/** What a session cookie proves: a person, a session past its idle timeout, or nothing. */
+export type SessionCheck =
+  | { readonly kind: 'signed-in'; readonly identity: Identity; readonly sessionId: string }
+  | { readonly kind: 'idle'; readonly sessionId: string; readonly userId: string }
+  | { readonly kind: 'none' };
 
 /** Every report of a pool-year, by the name the edges use for it. */
 export interface Reports {

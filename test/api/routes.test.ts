@@ -1555,6 +1555,40 @@ describe('read routes', () => {
 });
 
 describe('user routes', () => {
+  it('POST /users/:userId/setup-links issues a one-time link a person chooses a password with', async () => {
+    await registered();
+    cover('POST', '/users/:userId/setup-links');
+    const issued = await api.post('/users/officer/setup-links', undefined, 'admin');
+    expect(issued.statusCode, issued.body).toBe(201);
+    const link = issued.json();
+    expect(link).toMatchObject({ userId: 'officer', link: `/app/set-up/${link.code}` });
+    expect(link.code).toMatch(/^setup_[0-9a-f]{16}_/);
+    const audit = (await api.get('/audit?type=SetupLinkIssued.v1', 'auditor')).json();
+    expect(JSON.stringify(audit.entries)).not.toContain(link.code);
+    expect(await api.ledger.writeFace.setPassword(link.code, 'correct horse battery')).toEqual({
+      ok: true,
+      userId: 'officer',
+    });
+    expect(
+      await api.ledger.writeFace.setPassword(link.code, 'another long password'),
+    ).toMatchObject({
+      ok: false,
+      field: 'code',
+    });
+    expect(await api.ledger.writeFace.signIn('officer', 'correct horse battery')).toMatchObject({
+      ok: true,
+      role: 'finance-officer',
+    });
+    expect(await api.ledger.writeFace.signIn('officer', 'wrong horse battery')).toEqual({
+      ok: false,
+    });
+    expectProblem(
+      await api.post('/users/officer/setup-links', undefined, 'officer'),
+      403,
+      'forbidden',
+    );
+  });
+
   it('POST /users, GET /users, tokens, revocation and deactivation', async () => {
     await registered();
     for (const url of [

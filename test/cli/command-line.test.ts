@@ -112,3 +112,28 @@ describe('bcf-ledger import-plan', () => {
     }
   });
 });
+
+describe('bcf-ledger users setup-link', () => {
+  it('prints a one-time link with which the person chooses their password', async () => {
+    expect(
+      run('users', 'add', 'pat', '--name', 'Pat Officer', '--role', 'finance-officer').status,
+    ).toBe(0);
+    const issued = run('users', 'setup-link', 'pat');
+    expect(issued.status, issued.stderr).toBe(0);
+    const code = /\/app\/set-up\/(setup_\S+)/.exec(issued.stdout)?.[1] ?? '';
+    expect(issued.stdout).toContain('good once, until');
+    const ledger = await openLedger(loadConfig({ LEDGER_DATA_DIR: directory.path }));
+    try {
+      expect(await ledger.writeFace.setPassword(code, 'pat chooses this one')).toEqual({
+        ok: true,
+        userId: 'pat',
+      });
+      expect(await ledger.writeFace.signIn('pat', 'pat chooses this one')).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await ledger.close();
+    }
+    expect(run('users', 'setup-link', 'nobody').status).toBe(2);
+  });
+});

@@ -11,7 +11,13 @@ import {
 } from '../route-kit.ts';
 import { commandResponses, noBody } from './command-schemas.ts';
 import { asAtQuery } from './report-schemas.ts';
-import { issueToken, registerUser, tokenIssued, userView } from './user-schemas.ts';
+import {
+  issueToken,
+  registerUser,
+  setupLinkIssued,
+  tokenIssued,
+  userView,
+} from './user-schemas.ts';
 
 /** Users and tokens, recorded as events of the access stream. */
 const userParams = z.strictObject({ userId: factId });
@@ -104,6 +110,36 @@ export const userRoutes: RouteSpec[] = [
         );
       }
       return { status: 201, body: { userId: call.params.userId, ...outcome.token } };
+    },
+  }),
+  route<z.infer<typeof userParams>, unknown, unknown>({
+    method: 'POST',
+    url: '/users/:userId/setup-links',
+    permission: 'administer-users',
+    scope: 'none',
+    operationId: 'issueSetupLink',
+    summary: 'Issue a one-time link for a person to choose a password; shown in this answer only',
+    description:
+      'The administrator passes the link on; the person opens it and chooses their password, which the administrator never sees. Good for 72 hours and once. Only the hash of its code is kept.',
+    tags,
+    schema: { params: userParams, body: noBody, response: { 201: setupLinkIssued } },
+    handle: async (call): Promise<Outcome> => {
+      const outcome = await executeCommand(call, 'access', {
+        type: 'IssueSetupLink',
+        userId: call.params.userId,
+      });
+      if (!('kind' in outcome)) return outcome;
+      if (outcome.kind !== 'recorded') return writeReply(outcome);
+      if (outcome.token === undefined)
+        return problem(
+          'duplicate-id',
+          'this request already issued a link, which is shown once only; issue a new one with a new Idempotency-Key',
+        );
+      const { tokenId: linkId, token: code, expiresAt = '' } = outcome.token;
+      return {
+        status: 201,
+        body: { userId: call.params.userId, linkId, code, link: `/app/set-up/${code}`, expiresAt },
+      };
     },
   }),
   route<z.infer<typeof tokenParams>, unknown, unknown>({

@@ -24,3 +24,11 @@ export const tokenIssued = z.object({
   tokenId: z.string(),
   token: z.string().describe('Shown once: only its hash is kept'),
 });
+
+export const setupLinkIssued = z.strictObject({
+  userId: z.string(),
+  linkId: z.string(),
+  code: z.string().describe('Shown once: only its hash is kept'),
+  link: z.string().describe('The page where the person chooses a password with the code'),
+  expiresAt: z.string(),
+});

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { integrityFiles, type LedgerConfig } from '../../config.ts';
@@ -31,6 +32,8 @@ const DEMO_USERS: { userId: string; name: string; role: UserRole }[] = [
 
 export interface DemoLedger {
   readonly tokens: Readonly<Record<string, string>>;
+  /** Each demo user's password for the pages, made up afresh for each demo. */
+  readonly passwords: Readonly<Record<string, string>>;
   readonly events: number;
   readonly spendLines: number;
 }
@@ -48,7 +51,13 @@ class DemoClock {
 }
 
 export async function loadDemo(config: LedgerConfig): Promise<DemoLedger> {
-  for (const file of ['ledger.sqlite', 'projections.sqlite', 'answers.sqlite']) {
+  for (const file of [
+    'ledger.sqlite',
+    'projections.sqlite',
+    'answers.sqlite',
+    'credentials.sqlite',
+    'uploads.sqlite',
+  ]) {
     for (const suffix of ['', '-wal', '-shm'])
       rmSync(join(config.dataDirectory, `${file}${suffix}`), { force: true });
   }
@@ -61,6 +70,7 @@ export async function loadDemo(config: LedgerConfig): Promise<DemoLedger> {
   try {
     const run = runner(ledger, clock);
     const tokens = await registerUsers(run);
+    const passwords = await choosePasswords(ledger, run);
     const referenceData = referenceDataSchema.parse(
       JSON.parse(readFileSync(join(root, 'reference-data/bcf-2017-19.json'), 'utf8')),
     );
@@ -82,7 +92,7 @@ export async function loadDemo(config: LedgerConfig): Promise<DemoLedger> {
     const spendLines = await recordYear(ledger, run);
     await closeYear(run, Date.parse('2018-04-20T10:00:00.000Z'));
     await ledger.readModel.catchUp();
-    return { tokens, events: await ledger.store.headPosition(), spendLines };
+    return { tokens, passwords, events: await ledger.store.headPosition(), spendLines };
   } finally {
     await ledger.close();
   }
@@ -124,4 +134,20 @@ async function registerUsers(run: Run): Promise<Record<string, string>> {
     tokens[user.userId] = issued.token.token;
   }
   return tokens;
+}
+
+/** Each demo user chooses a password with a set-up link, as a person would on the pages. */
+async function choosePasswords(ledger: Ledger, run: Run): Promise<Record<string, string>> {
+  const passwords: Record<string, string> = {};
+  for (const user of DEMO_USERS) {
+    const issued = await run('system', { type: 'IssueSetupLink', userId: user.userId });
+    if (issued.kind !== 'recorded' || issued.token === undefined)
+      throw new Error(`the demo could not issue a set-up link for ${user.userId}`);
+    const password = `demo-${randomBytes(9).toString('base64url')}`;
+    const chosen = await ledger.writeFace.setPassword(issued.token.token, password);
+    if (!chosen.ok)
+      throw new Error(`the demo could not set ${user.userId}'s password: ${chosen.message}`);
+    passwords[user.userId] = password;
+  }
+  return passwords;
 }

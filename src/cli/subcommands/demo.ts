@@ -24,7 +24,12 @@ export function demoCommand(program: Command, config: LedgerConfig): void {
           `Demo ledger in ${demoConfig.dataDirectory}: ${demo.events} events, ${demo.spendLines} spend lines, 2017-18 closed and its carry-forward brought into 2018-19.`,
           'Tokens, one per role (shown only now):',
           ...Object.entries(demo.tokens).map(([user, token]) => `  ${user.padEnd(11)} ${token}`),
+          `Sign in to the pages at ${base}/app as one of (user name, password):`,
+          ...Object.entries(demo.passwords).map(
+            ([user, password]) => `  ${user.padEnd(11)} ${password}`,
+          ),
           'Open:',
+          `  ${base}/app                                    the pages (the CFO group's dashboard, the audit trail)`,
           `  ${base}/docs                                   the API reference`,
           `  ${base}/pools/herts/years/2017-18/balances     balances (with a token)`,
           `  ${base}/pools/herts/years/2017-18/quarters/Q2  the closed Q2 position`,

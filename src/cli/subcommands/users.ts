@@ -12,7 +12,7 @@ const poolList = z.union([
     .pipe(z.array(code).min(1)),
 ]);
 
-/** Users and their tokens, for the operator: add (with a token), list, revoke. */
+/** Users and their tokens, for the operator: add (with a token), list, set-up links, revoke. */
 export function usersCommand(program: Command, config: LedgerConfig): void {
   const users = program.command('users').description('users and their tokens');
   users
@@ -36,6 +36,13 @@ export function usersCommand(program: Command, config: LedgerConfig): void {
     .command('list')
     .description('users, roles, scopes and token ids')
     .action(() => listUsers(config));
+  users
+    .command('setup-link')
+    .description(
+      'issue a one-time link for a person to choose their password for the pages (shown once)',
+    )
+    .argument('<userId>', 'the user’s id', checkedBy(factId, 'a user id'))
+    .action((userId: string) => setupLink(userId, config));
   users
     .command('revoke')
     .description('revoke a token')
@@ -97,4 +104,21 @@ async function revokeToken(userId: string, tokenId: string, config: LedgerConfig
   );
   if (outcome.kind === 'refused') throw new UsageError(outcome.error.message);
   print(`revoked ${tokenId} of ${userId}\n`);
+}
+
+async function setupLink(userId: string, config: LedgerConfig) {
+  const outcome = await withLedger(config, (ledger) =>
+    ledger.writeFace.execute({
+      caller: OPERATOR,
+      idempotencyKey: `setup-link:${userId}:${crypto.randomUUID()}`,
+      command: { type: 'IssueSetupLink', userId },
+    }),
+  );
+  if (outcome.kind === 'refused') throw new UsageError(outcome.error.message);
+  if (outcome.kind !== 'recorded' || outcome.token === undefined)
+    throw new Error(`the link was not issued (${outcome.kind})`);
+  const base = `http://${config.host}:${config.port}`;
+  print(
+    `${base}/app/set-up/${outcome.token.token}\n(good once, until ${outcome.token.expiresAt ?? ''})\n`,
+  );
 }

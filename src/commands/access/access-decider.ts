@@ -35,12 +35,43 @@ export type AccessCommand =
       secretHash: string;
       label: string;
     }
-  | { type: 'RevokeToken'; actor: Actor; userId: string; tokenId: string };
+  | { type: 'RevokeToken'; actor: Actor; userId: string; tokenId: string }
+  | {
+      type: 'IssueSetupLink';
+      actor: Actor;
+      userId: string;
+      linkId: string;
+      codeHash: string;
+      expiresAt: string;
+    }
+  | PersonCommand;
+
+/**
+ * What a person does for themselves, having proved who they are to the write face: chosen a
+ * password with a set-up link whose code matched (`at`: when), signed in with a password that
+ * matched, signed out.
+ */
+type PersonCommand =
+  | { type: 'SetPassword'; actor: Actor; userId: string; linkId: string; at: string }
+  | { type: 'RecordSignIn'; actor: Actor; userId: string; sessionId: string }
+  | {
+      type: 'RecordSignOut';
+      actor: Actor;
+      userId: string;
+      sessionId: string;
+      reason: 'signed-out' | 'idle-timeout';
+    };
 
 export const accessDecider: Decider<AccessCommand, AccessState, AccessEvent> = {
   initialState: initialAccessState,
   evolve: evolveAccess,
   decide(command, state): Decision<AccessEvent> {
+    if (
+      command.type === 'SetPassword' ||
+      command.type === 'RecordSignIn' ||
+      command.type === 'RecordSignOut'
+    )
+      return decideForPerson(command, state);
     const scope = administeredScope(command.actor, state);
     if (typeof scope === 'object' && 'code' in scope) return refuse(scope);
     if (command.type === 'RegisterUser') return registerUser(command, state, scope);
@@ -58,9 +89,73 @@ export const accessDecider: Decider<AccessCommand, AccessState, AccessEvent> = {
         return issueToken(command, state, user);
       case 'RevokeToken':
         return revokeToken(command, user);
+      case 'IssueSetupLink':
+        return issueSetupLink(command, user);
     }
   },
 };
+
+function issueSetupLink(
+  command: Extract<AccessCommand, { type: 'IssueSetupLink' }>,
+  user: AccessUser,
+): Decision<AccessEvent> {
+  if (!user.active)
+    return refuse(
+      refusal('user-unknown', `user "${user.userId}" has been deactivated`, 'userId', user.userId),
+    );
+  if (user.setupLinks.has(command.linkId))
+    return refuse(refusal('duplicate-id', 'that link id is taken', 'linkId', command.linkId));
+  const { userId, linkId, codeHash, expiresAt } = command;
+  return accept({ type: 'SetupLinkIssued.v1', data: { userId, linkId, codeHash, expiresAt } });
+}
+
+/** A person's own act: only for themselves (or the system), and only while active. */
+function decideForPerson(command: PersonCommand, state: AccessState): Decision<AccessEvent> {
+  const user = state.users.get(command.userId);
+  if (command.actor.role !== 'system' && command.actor.id !== command.userId)
+    return refuse(
+      refusal(
+        'forbidden-for-another',
+        'a person signs in and chooses a password only for themselves',
+        'userId',
+        command.userId,
+      ),
+    );
+  if (user === undefined || !user.active)
+    return refuse(
+      refusal('user-unknown', `no active user "${command.userId}"`, 'userId', command.userId),
+    );
+  if (command.type === 'RecordSignIn') {
+    if (!user.passwordSet)
+      return refuse(
+        refusal(
+          'password-not-set',
+          `"${user.userId}" has not chosen a password yet`,
+          'userId',
+          user.userId,
+        ),
+      );
+    return accept({
+      type: 'SignedIn.v1',
+      data: { userId: user.userId, sessionId: command.sessionId },
+    });
+  }
+  if (command.type === 'RecordSignOut') {
+    const { sessionId, reason } = command;
+    return accept({ type: 'SignedOut.v1', data: { userId: user.userId, sessionId, reason } });
+  }
+  const link = user.setupLinks.get(command.linkId);
+  if (link === undefined || link.used || link.expiresAt <= command.at)
+    return refuse(
+      refusal(
+        'setup-link-invalid',
+        'this set-up link has been used or has expired: ask your administrator for a new one',
+        'linkId',
+        command.linkId,
+      ),
+    );
+  return accept({ type: 'PasswordSet.v1', data: { userId: user.userId, linkId: command.linkId } });
+}
 
 type Scope = '*' | readonly string[];
 

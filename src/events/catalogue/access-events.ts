@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTOR_ROLES } from '../envelope.ts';
+import { ACTOR_ROLES, recordedAtString } from '../envelope.ts';
 import { code, factId, name } from './vocabulary.ts';
 
 /**
@@ -14,6 +14,8 @@ export const USER_ROLES = ACTOR_ROLES.filter((role) => role !== 'system') as [
 ];
 export const userRole = z.enum(USER_ROLES);
 export type UserRole = z.infer<typeof userRole>;
+
+const hexId = z.string().regex(/^[0-9a-f]{16}$/);
 
 /** The pools a user may act on: a list of pool ids, or every pool. */
 export const poolScope = z.union([z.literal('*'), z.array(code).min(1).max(200)]);
@@ -30,6 +32,22 @@ export const accessEventSchemas = {
   'TokenRevoked.v1': z.strictObject({
     userId: factId,
     tokenId: z.string().regex(/^[0-9a-f]{16}$/),
+  }),
+  /** A one-time link for a person to choose a password: only the hash of its code is kept. */
+  'SetupLinkIssued.v1': z.strictObject({
+    userId: factId,
+    linkId: hexId,
+    codeHash: z.string().regex(/^[0-9a-f]{64}$/),
+    expiresAt: recordedAtString,
+  }),
+  /** The person chose a password with the link; the password's hash is kept outside the log. */
+  'PasswordSet.v1': z.strictObject({ userId: factId, linkId: hexId }),
+  'SignedIn.v1': z.strictObject({ userId: factId, sessionId: hexId }),
+  'SignedOut.v1': z.strictObject({
+    userId: factId,
+    sessionId: hexId,
+    /** Signed out by the person, or by the session's idle timeout. */
+    reason: z.enum(['signed-out', 'idle-timeout']),
   }),
 } as const;
 
