@@ -1,17 +1,17 @@
 import type { z } from 'zod';
 import type { CommandInput } from '../../commands/write-face.ts';
-import type { Permission } from '../permissions.ts';
-import { problem } from '../problems.ts';
-import { type Call, type RouteSpec, route, runCommand } from '../route-kit.ts';
-import { commandResponses, noBody } from './command-schemas.ts';
-import { poolParams, schemeParams } from './path-schemas.ts';
 import {
   amendScheme,
   joinPartner,
   openYear,
   registerPool,
   registerScheme,
-} from './pool-schemas.ts';
+} from '../../events/requests/pool-requests.ts';
+import type { Permission } from '../permissions.ts';
+import { problem } from '../problems.ts';
+import { type Call, type RouteSpec, route, runCommand } from '../route-kit.ts';
+import { commandResponses, noBody } from './command-schemas.ts';
+import { poolParams, schemeParams } from './path-schemas.ts';
 
 /** Pool set-up and schemes: the pool's own stream. */
 function poolWrite<Params extends { poolId: string }, Body>(spec: {

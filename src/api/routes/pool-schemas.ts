@@ -1,20 +1,7 @@
 import { z } from 'zod';
-import { code, financialYear, name, partnerKind } from '../../events/catalogue/index.ts';
-import { referenceData, schemeColumns } from '../../events/catalogue/pool-events.ts';
+import { schemeColumns } from '../../events/catalogue/pool-events.ts';
 
-/** Request and answer schemas of the pool routes, built from the event catalogue's fields. */
-
-export const registerPool = z.strictObject({
-  poolId: code,
-  name,
-  hwbArea: name,
-  region: name.optional(),
-  host: z.strictObject({ partnerId: code, name, kind: partnerKind }),
-});
-export const joinPartner = z.strictObject({ partnerId: code, name, kind: partnerKind });
-export const openYear = z.strictObject({ year: financialYear, referenceData });
-export const registerScheme = z.strictObject({ schemeId: code, ...schemeColumns.shape });
-export const amendScheme = z.strictObject({ changes: schemeColumns.partial() });
+/** Answer schemas of the pool routes (their requests are in events/requests/). */
 
 export const poolSummarySchema = z.object({
   poolId: z.string(),

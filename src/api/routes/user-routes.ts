@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { factId } from '../../events/catalogue/index.ts';
+import { issueToken, registerUser } from '../../events/requests/user-requests.ts';
 import { problem } from '../problems.ts';
 import {
   executeCommand,
@@ -11,13 +12,7 @@ import {
 } from '../route-kit.ts';
 import { commandResponses, noBody } from './command-schemas.ts';
 import { asAtQuery } from './report-schemas.ts';
-import {
-  issueToken,
-  registerUser,
-  setupLinkIssued,
-  tokenIssued,
-  userView,
-} from './user-schemas.ts';
+import { setupLinkIssued, tokenIssued, userView } from './user-schemas.ts';
 
 /** Users and tokens, recorded as events of the access stream. */
 const userParams = z.strictObject({ userId: factId });

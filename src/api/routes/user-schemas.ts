@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { factId, name, poolScope, userRole } from '../../events/catalogue/index.ts';
+import { poolScope, userRole } from '../../events/catalogue/index.ts';
 
-/** Request and answer schemas of the user routes. */
-export const registerUser = z.strictObject({
-  userId: factId,
-  name,
-  role: userRole,
-  pools: poolScope,
-});
-export const issueToken = z.strictObject({ label: name });
-
+/** Answer schemas of the user routes (their requests are in events/requests/). */
 export const userView = z.object({
   userId: z.string(),
   name: z.string(),

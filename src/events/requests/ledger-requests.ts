@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { quarter, requiredText } from '../../events/catalogue/index.ts';
-import { ledgerEventSchemas } from '../../events/catalogue/ledger-events.ts';
-import { schemeColumns } from '../../events/catalogue/pool-events.ts';
-import { yearEndTerms } from '../../events/catalogue/year-end-terms.ts';
+import { quarter, requiredText } from '../catalogue/index.ts';
+import { ledgerEventSchemas } from '../catalogue/ledger-events.ts';
+import { schemeColumns } from '../catalogue/pool-events.ts';
+import { yearEndTerms } from '../catalogue/year-end-terms.ts';
 
 /**
- * Request schemas of the ledger routes, each picked from the event the command records, so that
+ * What a ledger command asks for, as the API and the pages accept it: each schema picked from the event the command records, so that
  * nothing the API accepts can be refused by the event store and free text is judged the same way
  * on every route: one definition per field.
  */
