@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { CommandInput, WriteFace, WriteOutcome } from '../commands/write-face.ts';
+import type { CommandInput, Permission, WriteFace, WriteOutcome } from '../commands/write-face.ts';
 import type { LedgerConfig } from '../config.ts';
 import { canonicalJson } from '../events/canonical-json.ts';
 import type { SpendImports } from '../import/spend-imports.ts';
 import type { Found, Identity, ReadFace } from '../projections/read-face.ts';
-import type { Permission } from './permissions.ts';
 import { type Problem, problem } from './problems.ts';
 
 /**

@@ -35,6 +35,7 @@ import type { PoolCommand } from './pool/pool-decider.ts';
 import { refusal } from './refusals.ts';
 
 export type { BatchCommandOutcome, BatchRecorded } from './batch-recording.ts';
+export { mayDo, PERMISSIONS, type Permission, ROLE_PERMISSIONS } from './permissions.ts';
 export { REFUSAL_CODES, type RefusalCode } from './refusals.ts';
 
 /**

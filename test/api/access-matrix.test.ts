@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/api/app.ts';
-import { mayDo, ROLE_PERMISSIONS } from '../../src/api/permissions.ts';
+import { mayDo, ROLE_PERMISSIONS } from '../../src/commands/permissions.ts';
 import { type Harness, setUpPool, startHarness, USERS, type UserName } from './api-harness.ts';
 
 /**

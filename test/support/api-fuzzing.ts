@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { routeTable } from '../../src/api/app.ts';
-import { mayDo } from '../../src/api/permissions.ts';
 import type { RouteSpec } from '../../src/api/route-kit.ts';
+import { mayDo } from '../../src/commands/permissions.ts';
 import { type Harness, scheme, spendBody, USERS, type UserName } from '../api/api-harness.ts';
 import { referenceData } from './domain.ts';
 

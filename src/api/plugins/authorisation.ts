@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { mayDo } from '../permissions.ts';
+import { mayDo } from '../../commands/write-face.ts';
 import { type Problem, problem, sendProblem } from '../problems.ts';
 import type { RouteSpec } from '../route-kit.ts';
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../commands/write-face.ts';
+import type { CommandInput, Permission } from '../../commands/write-face.ts';
 import { code, factId, financialYear } from '../../events/catalogue/index.ts';
 import * as bodies from '../../events/requests/ledger-requests.ts';
-import type { Permission } from '../permissions.ts';
 import { type Call, type RouteSpec, route, runCommand } from '../route-kit.ts';
 import { commandResponses, noBody } from './command-schemas.ts';
 import { quarterParams, yearParams } from './path-schemas.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CommandInput } from '../../commands/write-face.ts';
+import type { CommandInput, Permission } from '../../commands/write-face.ts';
 import {
   amendScheme,
   joinPartner,
@@ -7,7 +7,6 @@ import {
   registerPool,
   registerScheme,
 } from '../../events/requests/pool-requests.ts';
-import type { Permission } from '../permissions.ts';
 import { problem } from '../problems.ts';
 import { type Call, type RouteSpec, route, runCommand } from '../route-kit.ts';
 import { commandResponses, noBody } from './command-schemas.ts';
