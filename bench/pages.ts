@@ -20,8 +20,7 @@ import { importPlan } from '../src/import/plan-import.ts';
 import { readPlanCsv } from '../src/import/plan-tables.ts';
 import { recordSpendImport } from '../src/import/spend-import.ts';
 import { parseMapping } from '../src/import/spend-mapping.ts';
-import { openLedger } from '../src/main.ts';
-import { webPages } from '../src/web/web-app.ts';
+import { openLedger, pagesOf } from '../src/main.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -123,8 +122,7 @@ try {
     },
     {
       logger: false,
-      pages: (pages) =>
-        webPages(pages, { readFace: ledger.readFace, people: ledger.writeFace, config }),
+      pages: pagesOf(ledger, config),
     },
   );
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });

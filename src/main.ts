@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from './api/app.ts';
 import { ensureFirstAdmin } from './commands/first-admin.ts';
@@ -8,6 +9,7 @@ import type { CommandHandlerOptions } from './commands/handler/command-handler.t
 import { WriteFace } from './commands/write-face.ts';
 import { ConfigError, integrityFiles, type LedgerConfig, loadConfig } from './config.ts';
 import { bcfCatalogue } from './events/catalogue/index.ts';
+import { referenceData as referenceDataSchema } from './events/catalogue/pool-events.ts';
 import type { StoredAnswers } from './events/store/answers.ts';
 import {
   EventStoreDbEventStore,
@@ -24,9 +26,11 @@ import { SqliteEventStore } from './events/store/sqlite/sqlite-event-store.ts';
 import { SqliteStagedUploads } from './events/store/sqlite/sqlite-staged-uploads.ts';
 import { SqliteStoredAnswers } from './events/store/sqlite/sqlite-stored-answers.ts';
 import { SpendImports } from './import/spend-imports.ts';
+import { parseMapping } from './import/spend-mapping.ts';
 import { AccessDirectory } from './projections/access-directory.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import { ReadFace } from './projections/read-face.ts';
+import type { Library } from './web/page-kit.ts';
 import { webPages } from './web/web-app.ts';
 
 /**
@@ -200,6 +204,43 @@ export function exportEvidence(config: LedgerConfig, directory: string): number 
  * the first run, the first admin's token. SIGTERM or SIGINT stops taking connections, lets
  * requests in flight finish, then closes the read model and the store cleanly.
  */
+/**
+ * The pages, given the ledger's faces and what the server offers to choose from: the reference
+ * lists under `reference-data/` and the spend-file mappings under `mappings/`.
+ */
+export function pagesOf(ledger: Ledger, config: LedgerConfig) {
+  const library = readLibrary(join(import.meta.dirname, '..'));
+  return (pages: FastifyInstance) =>
+    webPages(pages, {
+      readFace: ledger.readFace,
+      writeFace: ledger.writeFace,
+      spendImports: ledger.spendImports,
+      library,
+      config,
+    });
+}
+
+function readLibrary(root: string): Library {
+  const jsonIn = (folder: string) =>
+    readdirSync(join(root, folder))
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => ({
+        name: file.replace(/\.json$/, ''),
+        json: JSON.parse(readFileSync(join(root, folder, file), 'utf8')) as unknown,
+      }));
+  return {
+    referenceData: jsonIn('reference-data').map(({ name, json }) => ({
+      name,
+      data: referenceDataSchema.parse(json),
+    })),
+    mappings: jsonIn('mappings').flatMap(({ name, json }) => {
+      const parsed = parseMapping(json);
+      return parsed.ok ? [{ name, mapping: parsed.mapping }] : [];
+    }),
+  };
+}
+
 export async function serve(config: LedgerConfig): Promise<void> {
   const logger = pino({
     level: config.logLevel,
@@ -219,8 +260,7 @@ export async function serve(config: LedgerConfig): Promise<void> {
     },
     {
       logger,
-      pages: (pages) =>
-        webPages(pages, { readFace: ledger.readFace, people: ledger.writeFace, config }),
+      pages: pagesOf(ledger, config),
     },
   );
   const following = new AbortController();

@@ -13,6 +13,7 @@ import {
   yearEndStatementAtVersions,
 } from './as-at.ts';
 import type { AuditEntry, AuditFilter, AuditPage } from './audit-trail.ts';
+import { type AwaitingDecision, awaitingDecision } from './reports/awaiting-decision.ts';
 import { type Verification, verifyLedger } from './ledger-verification.ts';
 import { type ProjectionRunner, ReadModelHaltedError } from './projection-runner.ts';
 import { type Balances, poolBalances } from './reports/balances.ts';
@@ -182,6 +183,47 @@ export class ReadFace {
     return event?.globalPosition === position ? event : undefined;
   }
 
+  /**
+   * What a form of a pool (and year) offers to choose from: its partners, the schemes not
+   * withdrawn, and the year's funding streams and metrics from its reference data.
+   */
+  async choices(poolId: string, year?: string): Promise<Choices | undefined> {
+    const view = await this.#viewOf(poolId);
+    if (view?.registration == null) return undefined;
+    const referenceData = year === undefined ? null : (own(view.years, year)?.referenceData ?? null);
+    return {
+      poolName: view.registration.name,
+      partners: view.partners.map(({ partnerId, name }) => ({ partnerId, name })),
+      schemes: Object.entries(view.schemes)
+        .filter(([, scheme]) => !scheme.withdrawn)
+        .map(([schemeId, scheme]) => ({ schemeId, name: scheme.name }))
+        .sort((a, b) => a.schemeId.localeCompare(b.schemeId, 'en', { numeric: true })),
+      fundingStreams: referenceData?.fundingStreams.map((stream) => stream.name) ?? [],
+      metrics: referenceData?.metrics?.map(({ metricId, name }) => ({ metricId, name })) ?? [],
+      years: Object.keys(view.years).sort(),
+    };
+  }
+
+  /** How many events a stream holds now: the version a form is filled in against. */
+  streamVersion(streamId: string): Promise<number> {
+    return this.#dependencies.store.streamVersion(streamId);
+  }
+
+  /** What was recorded on a stream after a version, oldest first: why a form went stale. */
+  changesSince(streamId: string, version: number, limit = 5): Promise<RecordedEvent[]> {
+    return this.#dependencies.store.readStream(streamId, { fromVersion: version + 1, limit });
+  }
+
+  /** What waits for the CFO group's decision in the pools of a scope, oldest first per pool. */
+  async awaitingDecision(scope: '*' | readonly string[]): Promise<AwaitingDecision[]> {
+    const waiting: AwaitingDecision[] = [];
+    for (const { poolId } of await this.pools(scope)) {
+      const view = await this.#viewOf(poolId);
+      if (view !== undefined) waiting.push(...awaitingDecision(view));
+    }
+    return waiting;
+  }
+
   verify(options: { readonly logOnly?: boolean } = {}): Promise<Verification> {
     const { store, densePositions, checkpoints, readModel, chainKey } = this.#dependencies;
     return verifyLedger(store, {
@@ -226,6 +268,16 @@ export interface ReadFaceDependencies {
   readonly clock?: () => Date;
 }
 
+/** What a pool's forms offer to choose from. */
+export interface Choices {
+  readonly poolName: string;
+  readonly partners: readonly { partnerId: string; name: string }[];
+  readonly schemes: readonly { schemeId: string; name: string }[];
+  readonly fundingStreams: readonly string[];
+  readonly metrics: readonly { metricId: string; name: string }[];
+  readonly years: readonly string[];
+}
+
 /** What a session cookie proves: a person, a session past its idle timeout, or nothing. */
 export type SessionCheck =
   | { readonly kind: 'signed-in'; readonly identity: Identity; readonly sessionId: string }
@@ -241,6 +293,8 @@ export interface Reports {
   ibcf: IbcfSplit;
   savings: SavingsReport;
 }
+
+export type { AwaitingDecision } from './reports/awaiting-decision.ts';
 
 export type ReportKind = keyof Reports;
 export const REPORT_KINDS = [

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { mayDo } from '../commands/write-face.ts';
 import { quarterlyPackWorkbook } from '../documents/quarterly-pack.ts';
 import {
   DOCUMENT_MEDIA_TYPES,
@@ -102,6 +103,7 @@ async function dashboardPage(
     })),
     quarters: QUARTERS,
     downloads: downloadsOf(place, asAt),
+    mayRecord: request.person !== undefined && mayDo(request.person.role, 'record'),
   });
 }
 

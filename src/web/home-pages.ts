@@ -29,7 +29,8 @@ export async function homePages(app: FastifyInstance, { deps }: { deps: WebDepen
           passwordSet: user.passwordSet,
           tokens: [...user.tokens.values()].filter((token) => !token.revoked).length,
         }));
-      return page(reply, request, 'users.njk', { title: 'People', users });
+      const pools = await deps.readFace.pools(scope);
+      return page(reply, request, 'users.njk', { title: 'People', users, pools });
     }
     const pools = [];
     if (mayRead(person)) {

@@ -2,7 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Money } from '#money';
 import type { WriteFace } from '../commands/write-face.ts';
 import type { LedgerConfig } from '../config.ts';
-import type { UserRole } from '../events/catalogue/index.ts';
+import type { ReferenceData, UserRole } from '../events/catalogue/index.ts';
+import type { SpendImports } from '../import/spend-imports.ts';
+import type { SpendMapping } from '../import/spend-mapping.ts';
 import type { ReadFace } from '../projections/read-face.ts';
 
 /**
@@ -11,8 +13,16 @@ import type { ReadFace } from '../projections/read-face.ts';
  */
 export interface WebDependencies {
   readonly readFace: ReadFace;
-  readonly people: Pick<WriteFace, 'signIn' | 'signOut' | 'setPassword' | 'setupLinkHolder'>;
+  readonly writeFace: WriteFace;
+  readonly spendImports: SpendImports;
+  readonly library: Library;
   readonly config: LedgerConfig;
+}
+
+/** What the server offers to choose from by name: reference lists and spend-file mappings. */
+export interface Library {
+  readonly referenceData: readonly { readonly name: string; readonly data: ReferenceData }[];
+  readonly mappings: readonly { readonly name: string; readonly mapping: SpendMapping }[];
 }
 
 export interface Person {
@@ -39,6 +49,7 @@ export function mayRead(person: Person | undefined, poolId?: string): person is 
 export function navigationFor(person: Person | undefined, url: string) {
   if (person === undefined) return [{ href: '/app/sign-in', text: 'Sign in', active: true }];
   const items = [{ href: '/app', text: 'Pools' }];
+  if (READERS.includes(person.role)) items.push({ href: '/app/inbox', text: 'Decisions' });
   if (READERS.includes(person.role)) items.push({ href: '/app/audit', text: 'Audit trail' });
   if (person.role === 'auditor') items.push({ href: '/app/verification', text: 'Verification' });
   const path = url.split('?')[0] ?? url;

@@ -23,7 +23,7 @@ export const sessions = fastifyPlugin<{ deps: WebDependencies }>(
       }
       clearSession(reply);
       if (check.kind === 'idle') {
-        await deps.people.signOut(
+        await deps.writeFace.signOut(
           { sessionId: check.sessionId, userId: check.userId },
           'idle-timeout',
         );

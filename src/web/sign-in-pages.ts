@@ -94,7 +94,7 @@ export async function signInPages(app: FastifyInstance, { deps }: { deps: WebDep
       });
     }
     if (Object.keys(fieldErrors).length === 0) {
-      const outcome = await deps.people.signIn(userId, password);
+      const outcome = await deps.writeFace.signIn(userId, password);
       if (outcome.ok) {
         throttle.clear(keys);
         setSession(request, reply, outcome.cookie);
@@ -114,7 +114,7 @@ export async function signInPages(app: FastifyInstance, { deps }: { deps: WebDep
   app.post('/sign-out', { preHandler: app.csrfProtection }, async (request, reply) => {
     const person = request.person;
     if (person !== undefined)
-      await deps.people.signOut(
+      await deps.writeFace.signOut(
         { sessionId: person.sessionId, userId: person.userId },
         'signed-out',
       );
@@ -128,7 +128,7 @@ export async function signInPages(app: FastifyInstance, { deps }: { deps: WebDep
 /** The page a set-up link opens: the person chooses their password. */
 async function setUpPages(app: FastifyInstance, deps: WebDependencies) {
   app.get<{ Params: { code: string } }>('/set-up/:code', async (request, reply) => {
-    const holder = await deps.people.setupLinkHolder(request.params.code);
+    const holder = await deps.writeFace.setupLinkHolder(request.params.code);
     if (holder === undefined)
       return page(reply.code(410), request, 'error.njk', {
         title: 'This set-up link has been used or has expired',
@@ -147,8 +147,8 @@ async function setUpPages(app: FastifyInstance, deps: WebDependencies) {
     { preHandler: app.csrfProtection },
     async (request, reply) => {
       const password = String((request.body as { password?: unknown } | undefined)?.password ?? '');
-      const holder = await deps.people.setupLinkHolder(request.params.code);
-      const outcome = await deps.people.setPassword(request.params.code, password);
+      const holder = await deps.writeFace.setupLinkHolder(request.params.code);
+      const outcome = await deps.writeFace.setPassword(request.params.code, password);
       if (outcome.ok)
         return page(reply, request, 'sign-in.njk', {
           title: 'Sign in',

@@ -5,17 +5,21 @@ import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import { auditPages } from './audit-pages.ts';
 import { dashboardPages } from './dashboard-pages.ts';
+import { forecastPages } from './forecast-pages.ts';
 import { homePages } from './home-pages.ts';
+import { importPages } from './import-pages.ts';
 import type { WebDependencies } from './page-kit.ts';
 import { page } from './render.ts';
 import { sessions } from './sessions.ts';
 import { signInPages } from './sign-in-pages.ts';
+import { workPages } from './work-pages.ts';
 
 /**
  * The ledger's pages, on the same server as the API, under /app: GOV.UK Frontend's Nunjucks
@@ -65,7 +69,18 @@ async function pagesUnderApp(app: FastifyInstance, deps: WebDependencies): Promi
   });
   await app.register(fastifyFormbody, { bodyLimit: 65_536 });
   await app.register(fastifyCookie);
+  // Files come as multipart forms; their fields, the CSRF token among them, are read from the body.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: deps.config.uploadLimitBytes, files: 4, fields: 20 },
+  });
   await app.register(fastifyCsrf, {
+    getToken: (request) => {
+      const token = (request.body as { _csrf?: unknown } | undefined)?._csrf;
+      const value =
+        typeof token === 'object' && token !== null ? (token as { value?: unknown }).value : token;
+      return typeof value === 'string' ? value : '';
+    },
     cookieKey: 'bcf_csrf',
     cookieOpts: { path: '/app', httpOnly: true, sameSite: 'strict', secure: 'auto' },
   });
@@ -93,6 +108,9 @@ async function pagesUnderApp(app: FastifyInstance, deps: WebDependencies): Promi
   await app.register(homePages, { deps });
   await app.register(dashboardPages, { deps });
   await app.register(auditPages, { deps });
+  await app.register(workPages, { deps });
+  await app.register(importPages, { deps });
+  await app.register(forecastPages, { deps });
 }
 
 function errorPage(error: unknown, request: FastifyRequest, reply: FastifyReply) {

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
 import { loadDemo } from '../../src/cli/demo/load-demo.ts';
 import { type LedgerConfig, loadConfig } from '../../src/config.ts';
-import { type Ledger, openLedger } from '../../src/main.ts';
-import { webPages } from '../../src/web/web-app.ts';
+import { type Ledger, openLedger, pagesOf } from '../../src/main.ts';
 import { temporaryDirectory } from './temp-dir.ts';
 
 /**
@@ -38,8 +37,7 @@ export async function startWebServer(settings: Record<string, string> = {}): Pro
     },
     {
       logger: false,
-      pages: (pages) =>
-        webPages(pages, { readFace: ledger.readFace, people: ledger.writeFace, config }),
+      pages: pagesOf(ledger, config),
     },
   );
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
