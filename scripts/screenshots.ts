@@ -4,7 +4,8 @@ import { startWebServer } from '../test/support/web-server.ts';
 
 /**
  * The screenshots in docs/screenshots/ (shown in README.md), taken afresh from the demo ledger in
- * Debian's chromium: the CFO group's dashboard, the printed pack and the audit trail.
+ * Debian's chromium: the CFO group's dashboard, the printed pack, the audit trail, and an officer
+ * checking the answers of a spend before recording it.
  *
  *   npm run docs:screenshots
  */
@@ -32,6 +33,17 @@ try {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${server.origin}/app/audit?type=VirementApproved.v1`);
   await page.screenshot({ path: join(out, 'audit.png'), fullPage: false });
+  await page.goto(`${server.origin}/app/do/record-spend?pool=herts&year=2018-19`);
+  await page.selectOption('#schemeId', '9');
+  await page.selectOption('#fundingStream', 'Minimum CCG Contribution');
+  await page.fill('#spendDate-day', '14');
+  await page.fill('#spendDate-month', '5');
+  await page.fill('#spendDate-year', '2018');
+  await page.fill('#amount', '£18,250.00');
+  await page.fill('#supplier', 'Herts Reablement Partnership');
+  await page.fill('#erpReference', 'AP-2018-00417');
+  await page.click('button:text-is("Continue")');
+  await page.screenshot({ path: join(out, 'check-answers.png'), fullPage: false });
   process.stdout.write(`screenshots written to ${out}\n`);
 } finally {
   await browser.close();

@@ -13,9 +13,9 @@ import {
   yearEndStatementAtVersions,
 } from './as-at.ts';
 import type { AuditEntry, AuditFilter, AuditPage } from './audit-trail.ts';
-import { type AwaitingDecision, awaitingDecision } from './reports/awaiting-decision.ts';
 import { type Verification, verifyLedger } from './ledger-verification.ts';
 import { type ProjectionRunner, ReadModelHaltedError } from './projection-runner.ts';
+import { type AwaitingDecision, awaitingDecision } from './reports/awaiting-decision.ts';
 import { type Balances, poolBalances } from './reports/balances.ts';
 import { type IbcfSplit, ibcfSplit } from './reports/ibcf-split.ts';
 import { type NhsEnglandExtract, nhsEnglandExtract } from './reports/nhs-england-extract.ts';
@@ -190,7 +190,8 @@ export class ReadFace {
   async choices(poolId: string, year?: string): Promise<Choices | undefined> {
     const view = await this.#viewOf(poolId);
     if (view?.registration == null) return undefined;
-    const referenceData = year === undefined ? null : (own(view.years, year)?.referenceData ?? null);
+    const referenceData =
+      year === undefined ? null : (own(view.years, year)?.referenceData ?? null);
     return {
       poolName: view.registration.name,
       partners: view.partners.map(({ partnerId, name }) => ({ partnerId, name })),

@@ -86,18 +86,7 @@ async function submitForecasts(
     ? (form.posted._key as string)
     : randomUUID();
   const version = Number.parseInt(form.posted._version ?? '0', 10) || 0;
-  const answered = lines.map((line, index) => {
-    const value = plainAmount((form.posted[`line-${index}`] ?? '').trim());
-    if (value === '') return { ...line, value };
-    const parsed = forecast.safeParse({ ...line, quarter: form.quarter, forecastOutturn: value });
-    return parsed.success
-      ? { ...line, value }
-      : {
-          ...line,
-          value,
-          error: `Forecast of ${line.schemeId}, ${line.fundingStream}: ${parsed.error.issues[0]?.message ?? 'not an amount'}`,
-        };
-  });
+  const answered = answersOf(lines, form);
   const state = { ...form, lines: answered, key, version };
   if (answered.some((line) => line.error !== undefined)) return forecastPage(request, reply, state);
   const person = request.person as NonNullable<FastifyRequest['person']>;
@@ -142,6 +131,30 @@ async function submitForecasts(
     first = false;
   }
   return reply.redirect(`/app/pools/${form.poolId}/${form.year}/${form.quarter}`, 303);
+}
+
+/** Each line's new forecast as the page gave it, judged by the API's forecast schema. */
+function answersOf(
+  lines: readonly LineAnswer[],
+  form: Where & { readonly posted: Readonly<Record<string, string>> },
+): LineAnswer[] {
+  return lines.map((line, index) => {
+    const value = plainAmount((form.posted[`line-${index}`] ?? '').trim());
+    if (value === '') return { ...line, value };
+    const parsed = forecast.safeParse({
+      schemeId: line.schemeId,
+      fundingStream: line.fundingStream,
+      quarter: form.quarter,
+      forecastOutturn: value,
+    });
+    if (parsed.success) return { ...line, value };
+    const problem = parsed.error.issues[0]?.message ?? 'not an amount';
+    return {
+      ...line,
+      value,
+      error: `Forecast of ${line.schemeId}, ${line.fundingStream}: ${problem}`,
+    };
+  });
 }
 
 function forecastPage(

@@ -341,8 +341,29 @@ async function checkPage(
   });
 }
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** An answer as the check page reads it back: dates as "14 May 2018", yes or no in words. */
 function shown(kind: string, answer: string): string {
   if (kind === 'yes-no') return answer === 'yes' ? 'Yes' : 'No';
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(answer);
+  if (kind === 'date' && date !== null) {
+    const month = MONTHS[Number(date[2]) - 1];
+    if (month !== undefined) return `${Number(date[3])} ${month} ${date[1]}`;
+  }
   return answer;
 }
 

@@ -74,7 +74,11 @@ export function fieldErrors(
     if (field === undefined || errors.has(name)) continue;
     errors.set(name, messageFor(field, issue, answerOf(field, posted)));
   }
-  return [...errors].map(([name, message]) => ({ name, message }));
+  // In the order of the questions, as the error summary lists them.
+  return spec.fields.flatMap((field) => {
+    const message = errors.get(field.name);
+    return message === undefined ? [] : [{ name: field.name, message }];
+  });
 }
 
 function messageFor(field: Field, issue: { message: string; code?: string }, answer: string) {

@@ -19,30 +19,35 @@ const partnerKind = {
 } as const;
 
 export function setUpForms(library: Library): FormSpec[] {
+  return [registerPool, ...poolForms(library), ...peopleForms()];
+}
+
+const registerPool: FormSpec = {
+  slug: 'register-pool',
+  title: 'Register a pool',
+  lead: 'A Better Care Fund pooled budget, with the partner that hosts it.',
+  permission: 'set-up',
+  stream: 'pool',
+  schema: pools.registerPool,
+  fields: [
+    { name: 'poolId', label: 'Pool code', hint: 'For example, herts', kind: 'text' },
+    { name: 'name', label: 'Name of the pool', kind: 'text' },
+    { name: 'hwbArea', label: 'Health and wellbeing board area', kind: 'text' },
+    { name: 'region', label: 'NHS England region', kind: 'text', optional: true },
+    { name: 'hostId', label: 'Host partner’s code', kind: 'text' },
+    { name: 'hostName', label: 'Host partner’s name', kind: 'text' },
+    { ...partnerKind, name: 'hostKind', label: 'Kind of host partner' },
+  ],
+  prepare: ({ hostId, hostName, hostKind, ...rest }) => ({
+    ...rest,
+    host: { partnerId: hostId, name: hostName, kind: hostKind },
+  }),
+  toCommand: (values) => ({ type: 'RegisterPool', ...values }) as unknown as CommandInput,
+  done: 'Pool registered',
+};
+
+function poolForms(library: Library): FormSpec[] {
   return [
-    {
-      slug: 'register-pool',
-      title: 'Register a pool',
-      lead: 'A Better Care Fund pooled budget, with the partner that hosts it.',
-      permission: 'set-up',
-      stream: 'pool',
-      schema: pools.registerPool,
-      fields: [
-        { name: 'poolId', label: 'Pool code', hint: 'For example, herts', kind: 'text' },
-        { name: 'name', label: 'Name of the pool', kind: 'text' },
-        { name: 'hwbArea', label: 'Health and wellbeing board area', kind: 'text' },
-        { name: 'region', label: 'NHS England region', kind: 'text', optional: true },
-        { name: 'hostId', label: 'Host partner’s code', kind: 'text' },
-        { name: 'hostName', label: 'Host partner’s name', kind: 'text' },
-        { ...partnerKind, name: 'hostKind', label: 'Kind of host partner' },
-      ],
-      prepare: ({ hostId, hostName, hostKind, ...rest }) => ({
-        ...rest,
-        host: { partnerId: hostId, name: hostName, kind: hostKind },
-      }),
-      toCommand: (values) => ({ type: 'RegisterPool', ...values }) as unknown as CommandInput,
-      done: 'Pool registered',
-    },
     {
       slug: 'join-partner',
       title: 'Add a partner to the pool',
@@ -89,7 +94,6 @@ export function setUpForms(library: Library): FormSpec[] {
         }) as unknown as CommandInput,
       done: 'Financial year opened',
     },
-    ...peopleForms(),
   ];
 }
 
