@@ -6,13 +6,16 @@ import {
 import { describe, expect, it } from 'vitest';
 import { StoreIntegrityError, WrongExpectedVersionError } from '../../src/events/store/errors.ts';
 import {
+  appendSpans,
   EventStoreDbEventStore,
   EventStoreDbUnreachableError,
   fromCurrentRevision,
   fromServerEvent,
   intentOutcome,
+  isInvalidPositionError,
   isLedgerEvent,
   markerStream,
+  readPositionsFor,
   recordedFromIntent,
   redactConnectionString,
   toExpectedRevision,
@@ -149,6 +152,42 @@ describe('EventStoreDB conversions', () => {
       eventCount: 3,
       digest: 'd',
     });
+  });
+
+  it('reads $all from just before a position, then from the position itself if the server refuses', () => {
+    // The first page of the log starts at the start; nothing comes before it to try.
+    expect(readPositionsFor(1)).toEqual(['start']);
+    // After a page whose last event was at 4711 (nextPosition 4712): that event, read again
+    // and skipped, starts a record; 4712 is inside it. An event looked up by its own position
+    // 4712 is the other way round. Both are offered, in that order.
+    expect(readPositionsFor(4712)).toEqual([
+      { commit: 4711n, prepare: 4711n },
+      { commit: 4712n, prepare: 4712n },
+    ]);
+    expect(readPositionsFor(4712)[0]).toEqual(toReadPosition(4712));
+    // The server's refusal of a position inside a record, as the client (6.2) passes it on.
+    const refused = new Error('3 INVALID_ARGUMENT: Trying to read from an invalid position.');
+    expect(isInvalidPositionError(refused)).toBe(true);
+    expect(isInvalidPositionError(new Error('14 UNAVAILABLE: No connection established'))).toBe(
+      false,
+    );
+    expect(isInvalidPositionError('invalid position')).toBe(false);
+  });
+
+  it('gives each append of a group commit its own first and last position', () => {
+    // Three appends written at once, of 1, 3 and 2 events, at these positions in $all.
+    const positions = [100, 210, 330, 450, 570, 690];
+    expect(appendSpans([1, 3, 2], positions)).toEqual([
+      { first: 100, last: 100 },
+      { first: 210, last: 450 },
+      { first: 570, last: 690 },
+    ]);
+    expect(appendSpans([2], [7, 9])).toEqual([{ first: 7, last: 9 }]);
+    // A position the server did not give is 0, never another append's.
+    expect(appendSpans([1, 1], [5])).toEqual([
+      { first: 5, last: 5 },
+      { first: 0, last: 0 },
+    ]);
   });
 
   it('leaves a password out of a connection string it prints', () => {

@@ -116,19 +116,27 @@ export class EventStoreDbEventStore implements EventStore {
     options: AppendOptions,
   ): Promise<AppendResult> {
     const append = validateAppend(this.#catalogue, streamId, events, options);
-    const settled = await this.#settle(append.idempotencyKey);
-    if (settled.recorded !== undefined) {
-      if (settled.recorded.digest !== append.digest)
-        throw new IdempotencyKeyReusedError(append.idempotencyKey);
-      return replayedResult(settled.recorded);
+    for (let attempt = 0; ; attempt++) {
+      const settled = await this.#settle(append.idempotencyKey);
+      if (settled.recorded !== undefined) {
+        if (settled.recorded.digest !== append.digest)
+          throw new IdempotencyKeyReusedError(append.idempotencyKey);
+        return replayedResult(settled.recorded);
+      }
+      try {
+        const [result] = await this.#write(
+          streamId,
+          [{ append, ...settled }],
+          options.expectedVersion,
+        );
+        if (result === undefined)
+          throw new InvalidAppendError('an append needs at least one event');
+        return result;
+      } catch (error) {
+        // An earlier attempt under this key landed meanwhile: settled again, it is replayed.
+        if (!(error instanceof AppendBatchKeyExistsError) || attempt > 0) throw error;
+      }
     }
-    const [result] = await this.#write(
-      streamId,
-      [{ append, markerRevision: settled.markerRevision }],
-      options.expectedVersion,
-    );
-    if (result === undefined) throw new InvalidAppendError('an append needs at least one event');
-    return result;
   }
 
   async appendAll(
@@ -146,7 +154,11 @@ export class EventStoreDbEventStore implements EventStore {
       const earlier = settled[index];
       if (earlier?.recorded !== undefined)
         throw new AppendBatchKeyExistsError(append.idempotencyKey);
-      return { append, markerRevision: earlier?.markerRevision };
+      return {
+        append,
+        markerRevision: earlier?.markerRevision,
+        ...(earlier?.unfinished === undefined ? {} : { unfinished: earlier.unfinished }),
+      };
     });
     return this.#write(streamId, pending, options.expectedVersion);
   }
@@ -166,6 +178,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (expected !== 'any' && (expected === 'no-stream' ? 0 : expected) !== tip.version) {
       throw new WrongExpectedVersionError(streamId, expected, tip.version);
     }
+    await this.#refuseLandedAttempts(appends, tip.version);
     const intents = await this.#writeIntents(streamId, appends, expected, tip.version);
     const data = chainedEvents(streamId, appends, tip, this.#chainKey);
     let written: Awaited<ReturnType<EventStoreDBClient['appendToStream']>>;
@@ -176,17 +189,45 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       throw toPortAppendError(error, streamId, expected);
     }
-    const position =
-      written.position === undefined ? 0 : toGlobalPosition(written.position.prepare);
-    const recorded = intents.map(({ key, revision, intent }) => ({
+    const positions = await this.#positionsWritten(streamId, tip.version, data.length, written);
+    const spans = appendSpans(
+      intents.map(({ intent }) => intent.eventCount),
+      positions,
+    );
+    const recorded = intents.map(({ key, revision, intent }, index) => ({
       key,
       revision,
-      marker: recordedFromIntent(intent, position, position),
+      marker: recordedFromIntent(intent, spans[index]?.first ?? 0, spans[index]?.last ?? 0),
     }));
     await Promise.all(
       recorded.map(({ key, revision, marker }) => this.#recordMarker(key, marker, revision)),
     );
     return recorded.map(({ marker }) => ({ ...resultOf(marker), replayed: false }));
+  }
+
+  /**
+   * Each event's position, in order. The server answers an append with its last event's
+   * position only (WriteEvents.cs: CommitPosition, the prepare that ends the write), so an append
+   * of several events is read back to know where each begins.
+   */
+  async #positionsWritten(
+    streamId: string,
+    fromVersion: number,
+    count: number,
+    written: { position?: { prepare: bigint } },
+  ): Promise<number[]> {
+    const last = written.position === undefined ? 0 : toGlobalPosition(written.position.prepare);
+    if (count === 1) return [last];
+    const positions: number[] = [];
+    for await (const resolved of this.#client.readStream(streamId, {
+      direction: FORWARDS,
+      fromRevision: toRevision(fromVersion + 1),
+      maxCount: count,
+    })) {
+      const event = resolved.event;
+      positions.push(event?.position === undefined ? 0 : toGlobalPosition(event.position.prepare));
+    }
+    return positions;
   }
 
   /**
@@ -229,6 +270,22 @@ export class EventStoreDbEventStore implements EventStore {
         }
       }),
     );
+  }
+
+  /**
+   * An earlier attempt under one of these keys, found unfinished when settled, may have landed
+   * between that look and the tip just read: the server accepts the same event ids again at a new
+   * revision (IndexWriter.CheckCommit compares ids only below the current revision), so the
+   * append would be recorded twice. Looked at again now, after the tip: one that landed stops the
+   * write, to be settled and replayed; one landing later meets a stale revision and is refused.
+   */
+  async #refuseLandedAttempts(appends: readonly PendingAppend[], tipVersion: number) {
+    for (const { append, unfinished } of appends) {
+      if (unfinished === undefined || tipVersion <= unfinished.fromVersion) continue;
+      const first = await this.#eventAt(unfinished.streamId, unfinished.fromVersion + 1);
+      if (intentOutcome(first?.id, append.idempotencyKey) === 'recorded')
+        throw new AppendBatchKeyExistsError(append.idempotencyKey);
+    }
   }
 
   /** The stream's version and its last event's hash. */
@@ -274,14 +331,34 @@ export class EventStoreDbEventStore implements EventStore {
     return (await this.#tip(streamId)).version;
   }
 
+  /**
+   * The server reads `$all` only from the start of a record (StorageReaderWorker answers
+   * InvalidPosition otherwise). `fromPosition` is either the position after an event (a page's
+   * `nextPosition`: the event's own position, read again and skipped) or an event's own position
+   * (one event looked up): the first is tried, then the second (docs/operations.md).
+   */
   async readAll(fromPosition: number, options: ReadAllOptions = {}): Promise<ReadAllPage> {
     const limit = options.limit ?? STORE_LIMITS.defaultPageSize;
+    const [first, second] = readPositionsFor(fromPosition);
+    try {
+      return await this.#readAllAt(fromPosition, first, limit);
+    } catch (error) {
+      if (second === undefined || !isInvalidPositionError(error)) throw error;
+      return this.#readAllAt(fromPosition, second, limit);
+    }
+  }
+
+  async #readAllAt(
+    fromPosition: number,
+    at: typeof START | { commit: bigint; prepare: bigint },
+    limit: number,
+  ): Promise<ReadAllPage> {
     const events: RecordedEvent[] = [];
     let read = 0;
     let nextPosition = fromPosition;
     for await (const resolved of this.#client.readAll({
       direction: FORWARDS,
-      fromPosition: toReadPosition(fromPosition),
+      fromPosition: at,
       maxCount: limit,
     })) {
       read += 1;
@@ -368,17 +445,20 @@ export class EventStoreDbEventStore implements EventStore {
    * marker revision a new attempt's intent must follow. An intent with no result yet is settled
    * by looking at the version it named: the key's first event there means it was recorded.
    */
-  async #settle(
-    idempotencyKey: string,
-  ): Promise<{ recorded?: RecordedMarker; markerRevision: bigint | undefined }> {
+  async #settle(idempotencyKey: string): Promise<{
+    recorded?: RecordedMarker;
+    markerRevision: bigint | undefined;
+    unfinished?: IntendedMarker;
+  }> {
     const last = await this.#lastMarker(idempotencyKey);
     if (last === undefined) return { markerRevision: undefined };
     if (last.type === RECORDED_MARKER)
       return { recorded: last.data as RecordedMarker, markerRevision: last.revision };
     const intent = last.data as IntendedMarker;
     const first = await this.#eventAt(intent.streamId, intent.fromVersion + 1);
-    if (intentOutcome(first?.id, idempotencyKey) !== 'recorded')
-      return { markerRevision: last.revision };
+    const outcome = intentOutcome(first?.id, idempotencyKey);
+    if (outcome === 'not-yet') return { markerRevision: last.revision, unfinished: intent };
+    if (outcome === 'superseded') return { markerRevision: last.revision };
     const final =
       intent.eventCount === 1
         ? first
@@ -506,13 +586,39 @@ export function toGlobalPosition(prepare: bigint): number {
   return Number(prepare);
 }
 
-/** The port's "from position" as a `$all` read position: the start, or at that prepare position. */
+/**
+ * The port's "from position" as a `$all` read position: the start, or the event just before it
+ * (a page's `nextPosition` is the last event's position + 1). An event's commit and prepare
+ * positions are the same (each event of an append is its own committed prepare record), and the
+ * read includes the event at the position it starts from.
+ */
 export function toReadPosition(
   fromPosition: number,
 ): typeof START | { commit: bigint; prepare: bigint } {
   if (fromPosition <= 1) return START;
   const at = BigInt(fromPosition - 1);
   return { commit: at, prepare: at };
+}
+
+/**
+ * Where a `$all` read from a port position may start, in the order to try them: just before it
+ * (after a page), then at it (an event's own position). The server refuses a position inside a
+ * record, so only one of the two is a record's start unless both are events of the log.
+ */
+export function readPositionsFor(
+  fromPosition: number,
+): [typeof START | { commit: bigint; prepare: bigint }, { commit: bigint; prepare: bigint }?] {
+  if (fromPosition <= 1) return [START];
+  const at = BigInt(fromPosition);
+  return [toReadPosition(fromPosition), { commit: at, prepare: at }];
+}
+
+/**
+ * The server's answer to a read from inside a record: gRPC InvalidArgument, "Trying to read from
+ * an invalid position.", which the client (6.2) passes on as an UnknownError with that message.
+ */
+export function isInvalidPositionError(error: unknown): boolean {
+  return error instanceof Error && /invalid position/i.test(error.message);
 }
 
 /** Ledger events only: `$all` also holds the server's own events and the append markers. */
@@ -545,6 +651,8 @@ export type RecordedMarker = Omit<AppendResult, 'replayed' | 'contentDigest'> & 
 interface PendingAppend {
   readonly append: ValidatedAppend;
   readonly markerRevision: bigint | undefined;
+  /** An earlier attempt's intent whose events were not in place when it was settled. */
+  readonly unfinished?: IntendedMarker;
 }
 
 /**
@@ -560,6 +668,23 @@ export function intentOutcome(
 ): 'recorded' | 'superseded' | 'not-yet' {
   if (eventIdAtFirstVersion === undefined) return 'not-yet';
   return eventIdAtFirstVersion === deriveEventId(idempotencyKey, 0) ? 'recorded' : 'superseded';
+}
+
+/**
+ * The first and last position of each append of a write, from the positions of its events in
+ * order (`counts` events each); 0 where the server gave none.
+ */
+export function appendSpans(
+  counts: readonly number[],
+  positions: readonly number[],
+): { first: number; last: number }[] {
+  let next = 0;
+  return counts.map((count) => {
+    const first = positions[next] ?? 0;
+    const last = positions[next + count - 1] ?? 0;
+    next += count;
+    return { first, last };
+  });
 }
 
 /** The result of an append that took place as its intent announced. */
