@@ -322,6 +322,17 @@ export function eventStoreContract(
         expect(await store.appendedThrough()).toBe(ours.at(-1)?.globalPosition);
       });
 
+      it('reads one event by its own position, as after a page', async () => {
+        for (const item of ['p', 'q', 'r'])
+          await store.append(s('pool-one'), [added(item)], { expectedVersion: 'any' });
+        const ours = (await store.readStream(s('pool-one'))).map((event) => event.globalPosition);
+        const middle = ours[1] ?? 0;
+        const one = await store.readAll(middle, { limit: 1 });
+        expect(one.events.map((event) => event.globalPosition)).toEqual([middle]);
+        const after = await store.readAll(one.nextPosition, { limit: 1 });
+        expect(after.events.map((event) => event.globalPosition)).toEqual([ours[2]]);
+      });
+
       it('bounds the page size', async () => {
         await expect(store.readAll(1, { limit: STORE_LIMITS.maxPageSize + 1 })).rejects.toThrow(
           'a page holds',

@@ -67,6 +67,18 @@ describe('the EventStoreDB adapter, on a client that answers as the server’s s
     // A page's next position: from just before it, the last event read again and passed over.
     const rest = await store.readAll(position + 1, { limit: 1_000 });
     expect(rest.events.map((event) => event.data)).toEqual([{ item: 'c', amount: '1.00' }]);
+    // Pages of one after it move on, past the append markers $all also holds, to the next event.
+    let from = position + 1;
+    const found: unknown[] = [];
+    for (let pages = 0; pages < 10 && found.length === 0; pages++) {
+      const page = await store.readAll(from, { limit: 1 });
+      expect(page.nextPosition).toBeGreaterThan(from);
+      found.push(...page.events.map((event) => event.data));
+      from = page.nextPosition;
+    }
+    expect(found).toEqual([{ item: 'c', amount: '1.00' }]);
+    await expect(store.readAll(0)).rejects.toThrow('not a log position');
+    await expect(store.readAll(1, { limit: 100_000 })).rejects.toThrow('a page holds');
   });
 
   it('never records twice when an earlier attempt under the key lands while a retry is made', async () => {

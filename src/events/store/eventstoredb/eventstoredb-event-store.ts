@@ -32,19 +32,19 @@ import {
   deriveEventId,
   eventHash,
   GENESIS_HASH,
+  pageSize,
   type ValidatedAppend,
   validateAppend,
 } from '../integrity.ts';
-import {
-  type AppendOptions,
-  type AppendResult,
-  type EventStore,
-  type ExpectedVersion,
-  type ReadAllOptions,
-  type ReadAllPage,
-  type ReadStreamOptions,
-  STORE_LIMITS,
-  type SubscribeOptions,
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  SubscribeOptions,
 } from '../port.ts';
 
 /**
@@ -311,7 +311,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const fromVersion = options.fromVersion ?? 1;
-    const limit = options.limit ?? STORE_LIMITS.defaultPageSize;
+    const limit = pageSize(options.limit);
     const events: RecordedEvent[] = [];
     try {
       for await (const resolved of this.#client.readStream(streamId, {
@@ -338,10 +338,13 @@ export class EventStoreDbEventStore implements EventStore {
    * (one event looked up): the first is tried, then the second (docs/operations.md).
    */
   async readAll(fromPosition: number, options: ReadAllOptions = {}): Promise<ReadAllPage> {
-    const limit = options.limit ?? STORE_LIMITS.defaultPageSize;
+    if (!Number.isSafeInteger(fromPosition) || fromPosition < 1)
+      throw new InvalidAppendError(`position ${fromPosition} is not a log position (1 or more)`);
+    const limit = pageSize(options.limit);
     const [first, second] = readPositionsFor(fromPosition);
     try {
-      return await this.#readAllAt(fromPosition, first, limit);
+      // From just before, the event there is read again and passed over: one more is read.
+      return await this.#readAllAt(fromPosition, first, first === START ? limit : limit + 1);
     } catch (error) {
       if (second === undefined || !isInvalidPositionError(error)) throw error;
       return this.#readAllAt(fromPosition, second, limit);
@@ -351,7 +354,7 @@ export class EventStoreDbEventStore implements EventStore {
   async #readAllAt(
     fromPosition: number,
     at: typeof START | { commit: bigint; prepare: bigint },
-    limit: number,
+    maxCount: number,
   ): Promise<ReadAllPage> {
     const events: RecordedEvent[] = [];
     let read = 0;
@@ -359,7 +362,7 @@ export class EventStoreDbEventStore implements EventStore {
     for await (const resolved of this.#client.readAll({
       direction: FORWARDS,
       fromPosition: at,
-      maxCount: limit,
+      maxCount,
     })) {
       read += 1;
       const event = resolved.event;
@@ -369,7 +372,7 @@ export class EventStoreDbEventStore implements EventStore {
       if (position < fromPosition || !isLedgerEvent(event.type, event.streamId)) continue;
       events.push(this.#toRecorded(event));
     }
-    return { events, nextPosition, endOfLog: read < limit };
+    return { events, nextPosition, endOfLog: read < maxCount };
   }
 
   /**
