@@ -167,7 +167,7 @@ async function inbox(deps: WebDependencies, request: FastifyRequest, reply: Fast
                 item.kind === 'year-close'
                   ? `Signs off the year-end statement of ${item.year}`
                   : `The risk-share terms proposed for ${item.year}`,
-                undefined,
+                `/app/do/${item.kind === 'year-close' ? 'approve-year-close' : 'approve-year-end-terms'}${query}`,
                 undefined,
               ];
     return {
@@ -178,6 +178,8 @@ async function inbox(deps: WebDependencies, request: FastifyRequest, reply: Fast
       requestedBy: item.requestedBy,
       own,
       approve: mayDecide && !own ? approve : undefined,
+      approveText:
+        item.kind === 'quarter-close' || item.kind === 'year-close' ? 'Sign off' : 'Approve',
       reject: mayDecide && !own ? reject : undefined,
     };
   });

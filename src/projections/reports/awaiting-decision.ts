@@ -1,4 +1,4 @@
-import { QUARTERS, type Quarter } from '../../events/catalogue/index.ts';
+import { QUARTERS, type Quarter, type YearEndTerms } from '../../events/catalogue/index.ts';
 import type { PoolView, YearView } from '../view/pool-view.ts';
 
 /**
@@ -24,7 +24,7 @@ export type AwaitingDecision =
     })
   | (Common & { readonly kind: 'quarter-close'; readonly quarter: Quarter })
   | (Common & { readonly kind: 'year-close' })
-  | (Common & { readonly kind: 'year-end-terms' });
+  | (Common & { readonly kind: 'year-end-terms'; readonly terms: YearEndTerms });
 
 interface Common {
   readonly poolId: string;
@@ -91,6 +91,7 @@ function closesOf(year: YearView, common: Omit<Common, 'requestedBy'>): Awaiting
       ...common,
       kind: 'year-end-terms',
       requestedBy: year.terms.proposed.proposedBy,
+      terms: year.terms.proposed.terms,
     });
   if (year.yearClose.closeRequestedBy !== null && year.yearClose.closedBy === null)
     waiting.push({ ...common, kind: 'year-close', requestedBy: year.yearClose.closeRequestedBy });

@@ -201,8 +201,94 @@ export const decisionForms: readonly FormSpec[] = [
   ...yearEndForms(),
 ];
 
+/** The terms proposed, step by step, and who proposed them. */
+async function termsPreview(read: ReadFace, context: FormContext): Promise<Preview> {
+  const item = await waiting(read, context, (each) => each.kind === 'year-end-terms');
+  if (item?.kind !== 'year-end-terms')
+    return { sections: [], blocked: `No year-end terms for ${context.year} wait for approval.` };
+  const profile = (shares: (typeof item.terms)['defaultProfile']) =>
+    shares.kind === 'fixed'
+      ? shares.shares.map((share) => `${share.partnerId} ${share.percentage}%`).join(', ')
+      : `in proportion to ${shares.kind.replaceAll('-', ' ')}`;
+  const rows = [
+    { key: 'Steps, in order', value: item.terms.steps.join(', then ') },
+    {
+      key: 'Contingency line',
+      value: item.terms.contingency
+        ? `${item.terms.contingency.schemeId}, ${item.terms.contingency.fundingStream}`
+        : 'None',
+    },
+    { key: 'Overspends shared', value: profile(item.terms.defaultProfile) },
+    ...item.terms.lineProfiles.map((line) => ({
+      key: `Overspend of ${line.schemeId}, ${line.fundingStream}`,
+      value: profile(line.profile),
+    })),
+    { key: 'Underspends', value: item.terms.defaultUnderspend.replaceAll('-', ' ') },
+    ...item.terms.underspend.map((line) => ({
+      key: `Underspend of ${line.fundingStream}`,
+      value: line.treatment.replaceAll('-', ' '),
+    })),
+    { key: 'Unallocated funding', value: item.terms.unallocated.replaceAll('-', ' ') },
+    { key: 'Proposed by', value: item.requestedBy },
+  ];
+  const blocked = ownRequest(item, context);
+  return { sections: [{ title: 'The terms', rows }], ...(blocked ? { blocked } : {}) };
+}
+
+/** The statement a year close signs: its net position and digest, as the approver computes it. */
+async function yearClosePreview(read: ReadFace, context: FormContext): Promise<Preview> {
+  const found = await read.report({ kind: 'year-end', poolId: context.poolId, year: context.year });
+  if (!found.found) return { sections: [], blocked: found.detail };
+  const statement = found.value;
+  const digest = await read.yearEndDigest(context.poolId, context.year, found);
+  const item = await waiting(read, context, (each) => each.kind === 'year-close');
+  const rows = [
+    { key: 'Basis', value: statement.basis },
+    { key: 'Funding', value: pounds(statement.net.funding) },
+    { key: 'Expenditure', value: pounds(statement.net.expenditure) },
+    { key: 'Net (funding less expenditure)', value: pounds(statement.net.net) },
+    { key: 'Digest of the statement signed', value: digest ?? 'none' },
+  ];
+  if (item !== undefined) rows.push({ key: 'Close requested by', value: item.requestedBy });
+  const blocked = statement.closed
+    ? `${context.year} is closed.`
+    : item === undefined
+      ? `Nobody has asked to close ${context.year} yet.`
+      : ownRequest(item, context);
+  return {
+    sections: [{ title: `The year-end statement, ${context.year}`, rows }],
+    ...(blocked === undefined ? {} : { blocked }),
+  };
+}
+
 function yearEndForms(): FormSpec[] {
   return [
+    {
+      slug: 'approve-year-end-terms',
+      title: 'Approve the year-end terms',
+      lead: 'The risk-share terms proposed for the year: how an overspend is shared and an underspend treated.',
+      permission: 'approve',
+      stream: 'ledger',
+      schema: noAnswers,
+      fields: [],
+      asksReason: true,
+      preview: termsPreview,
+      toCommand: (_values, context) => ledger({ type: 'ApproveYearEndTerms' }, context),
+      done: 'Year-end terms approved',
+    },
+    {
+      slug: 'approve-year-close',
+      title: 'Sign off the year',
+      lead: 'Signs off the year-end statement shown here. Once signed, its figures never change.',
+      permission: 'approve',
+      stream: 'ledger',
+      schema: noAnswers,
+      fields: [],
+      asksReason: true,
+      preview: yearClosePreview,
+      toCommand: (_values, context) => ledger({ type: 'ApproveYearClose' }, context),
+      done: 'Year signed off',
+    },
     {
       slug: 'apply-risk-share',
       title: 'Apply the year-end risk share',
