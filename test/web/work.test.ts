@@ -136,6 +136,7 @@ describe.skipIf(chromiumPath === undefined)(`work through the pages${NO_BROWSER_
     for (const [userId, role] of [
       ['walk-officer', 'finance-officer'],
       ['walk-cfo', 'cfo'],
+      ['walk-cfo-deputy', 'cfo'],
     ] as const) {
       const added = await fillAndConfirm(page, '/app/do/register-user', {
         '#userId': userId,
@@ -504,6 +505,49 @@ describe.skipIf(chromiumPath === undefined)(`work through the pages${NO_BROWSER_
       await context.close();
     }
   }, 180_000);
+
+  it('approves year-end terms proposed by another CFO, showing them step by step', async () => {
+    const proposed = await server.ledger.writeFace.execute({
+      caller: { id: 'walk-cfo', role: 'cfo' },
+      idempotencyKey: 'walk-terms',
+      command: {
+        type: 'ProposeYearEndTerms',
+        poolId: POOL,
+        year: YEAR,
+        terms: {
+          steps: ['offset-within-kind', 'share-overspend'],
+          defaultProfile: { kind: 'contributions' },
+          lineProfiles: [{ schemeId: '1', fundingStream: 'iBCF', profile: { kind: 'host' } }],
+          defaultUnderspend: 'carry-forward',
+          underspend: [],
+          unallocated: 'return-to-contributors',
+        },
+      },
+    });
+    expect(proposed.kind).toBe('recorded');
+    const own = await signIn('walk-cfo', passwords['walk-cfo'] ?? '');
+    await own.page.goto(`${server.origin}/app/do/approve-year-end-terms?pool=${POOL}&year=${YEAR}`);
+    expect(await own.page.locator('#blocked').innerText()).toContain('You made this request');
+    await own.context.close();
+    const { context, page } = await signIn('walk-cfo-deputy', passwords['walk-cfo-deputy'] ?? '');
+    await page.goto(`${server.origin}/app/inbox`);
+    await page
+      .locator('tr', { hasText: 'Year-end terms' })
+      .locator('a:has-text("Approve")')
+      .click();
+    await page.waitForURL(/approve-year-end-terms/);
+    await axe(page);
+    const shown = await page.locator('main').innerText();
+    expect(shown).toContain('offset-within-kind, then share-overspend');
+    expect(shown).toContain('Overspend of 1, iBCF');
+    expect(shown).toContain('in proportion to host');
+    await page.fill('#_reason', 'As agreed in the section 75 agreement');
+    await page.click('button:text-is("Continue")');
+    await page.click('button:text-is("Confirm and record")');
+    await page.waitForURL(/\/app\/done\/approve-year-end-terms/);
+    expect(await page.locator('h1').innerText()).toContain('Year-end terms approved');
+    await context.close();
+  }, 60_000);
 
   it('finds no serious or critical accessibility problem on any page of the walk', () => {
     expect(violations).toEqual([]);
