@@ -35,6 +35,13 @@ import type { PoolView } from './view/pool-view.ts';
  */
 export class ReadFace {
   readonly #dependencies: ReadFaceDependencies;
+  /**
+   * Live reports as computed, per pool view and report, with the stream versions they were
+   * computed at: a report is a function of its pool's view alone, so while the pool's stream and
+   * its years' ledgers stand where they stood, the same answer is given again without computing
+   * it. A rebuilt read model has new views, and so no cached reports.
+   */
+  readonly #reports = new WeakMap<PoolView, Map<string, { stamp: string; value: unknown }>>();
 
   constructor(dependencies: ReadFaceDependencies) {
     this.#dependencies = dependencies;
@@ -52,7 +59,9 @@ export class ReadFace {
     const missingYear = `pool "${query.poolId}" has no financial year ${query.year}${when}`;
     if (year?.referenceData === null || year === undefined)
       return { found: false, detail: missingYear };
-    const value = REPORTS[query.kind](view, query) as Reports[Kind] | undefined;
+    const value = (
+      query.asAt === undefined ? this.#cachedReport(view, query) : REPORTS[query.kind](view, query)
+    ) as Reports[Kind] | undefined;
     if (value === undefined) return { found: false, detail: missingYear };
     return { found: true, value, poolVersion: view.poolVersion, ledgerVersion: year.ledgerVersion };
   }
@@ -246,6 +255,21 @@ export class ReadFace {
     return this.#dependencies.readModel.behind(atMost);
   }
 
+  #cachedReport(view: PoolView, query: ReportQuery): unknown {
+    const stamp = versionsOf(view);
+    const key = `${query.kind}|${query.year}|${query.quarter ?? ''}`;
+    let cached = this.#reports.get(view);
+    if (cached === undefined) {
+      cached = new Map();
+      this.#reports.set(view, cached);
+    }
+    const hit = cached.get(key);
+    if (hit?.stamp === stamp) return hit.value;
+    const value = REPORTS[query.kind](view, query);
+    cached.set(key, { stamp, value });
+    return value;
+  }
+
   async #viewOf(poolId: string, asAt?: string): Promise<PoolView | undefined> {
     const { store, readModel } = this.#dependencies;
     if (asAt !== undefined) return poolViewFromStreams(store, poolId, { asAt });
@@ -326,6 +350,14 @@ export type Found<Value> =
       readonly ledgerVersion: number;
     }
   | { readonly found: false; readonly detail: string };
+
+/** The versions a pool view reflects: its pool stream's, and each of its years' ledgers. */
+function versionsOf(view: PoolView): string {
+  let stamp = `${view.poolVersion}`;
+  for (const [year, figures] of Object.entries(view.years))
+    stamp += `|${year}:${figures.ledgerVersion}`;
+  return stamp;
+}
 
 const REPORTS: {
   [Kind in ReportKind]: (view: PoolView, query: ReportQuery) => Reports[Kind] | undefined;

@@ -1,0 +1,172 @@
+/**
+ * Reading reports on a ledger of 1,000,000 events: the quarterly position, the balances and the
+ * year-end statement, each read over and over by 16 connections (autocannon), and in the same run
+ * the same bytes served by a bare fastify route. Then the first read after a change (a POST of
+ * spend) and a live read while an `asAt` replay runs. Prints requests/s, p50, p99 and the ratios.
+ * Targets (issue 17): repeated GET >= 0.5 x the bare route, p99 < 5 ms.
+ *
+ *   npm run bench:reports [-- --events 1000000 --seconds 10]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { buildLedger } from './ledger-builder.ts';
+
+const { values: options } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const seconds = Number(options.seconds);
+const root = join(import.meta.dirname, '..');
+const base = '/pools/herts/years/2017-18';
+const REPORTS = [`${base}/quarters/Q4`, `${base}/balances`, `${base}/year-end-statement`];
+
+function startProcess(script: string, environment: Record<string, string>) {
+  const child = spawn(process.execPath, [join(root, script)], {
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  return new Promise<{ child: ChildProcess; url: string; output: () => string }>(
+    (resolve, reject) => {
+      const started = Date.now();
+      child.on('exit', (code) => reject(new Error(`${script} exited (${code}): ${output}`)));
+      const poll = setInterval(() => {
+        // The server prints the first administrator's token just after it listens.
+        const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+        const ready = script !== 'src/main.ts' || /\n {2}bcf_\S+\n/.test(output);
+        if (url !== undefined && !ready) return;
+        if (url !== undefined) {
+          clearInterval(poll);
+          resolve({ child, url, output: () => output });
+        } else if (Date.now() - started > 600_000) {
+          clearInterval(poll);
+          reject(new Error(`${script} did not start: ${output}`));
+        }
+      }, 50);
+    },
+  );
+}
+
+async function call(url: string, token: string, path: string, body?: unknown) {
+  const response = await fetch(`${url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'idempotency-key': `bench-${Math.random()}`,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.status >= 300)
+    throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.text();
+}
+
+function hammer(url: string, path: string, token: string): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}${path}`,
+        connections: 16,
+        duration: seconds,
+        headers: { authorization: `Bearer ${token}` },
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    instance.on('error', reject);
+  });
+}
+
+const line = (name: string, result: autocannon.Result) =>
+  `${name.padEnd(34)} requests/s ${result.requests.average.toFixed(0).padStart(7)}   p50 ${result.latency.p50.toFixed(1).padStart(7)} ms   p99 ${result.latency.p99.toFixed(1).padStart(7)} ms   non-2xx ${result.non2xx}`;
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = process.hrtime.bigint();
+  const value = await work();
+  return [value, Number(process.hrtime.bigint() - started) / 1e6];
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'bcf-bench-reports-'));
+const children: ChildProcess[] = [];
+try {
+  const written = await buildLedger(directory, Number(options.events));
+  const [ledger, startMs] = await timed(() =>
+    startProcess('src/main.ts', {
+      LEDGER_DATA_DIR: directory,
+      LEDGER_PORT: '0',
+      LEDGER_LOG_LEVEL: 'warn',
+      LEDGER_RATE_LIMIT_PER_MINUTE: '1000000',
+      LEDGER_ADDRESS_RATE_LIMIT_PER_MINUTE: '10000000',
+    }),
+  );
+  children.push(ledger.child);
+  console.log(
+    `ledger of ${written} events; the server listened after ${(startMs / 1000).toFixed(1)} s`,
+  );
+  const admin = /\n {2}(bcf_\S+)\n/.exec(ledger.output())?.[1] ?? '';
+  await call(ledger.url, admin, '/users', {
+    userId: 'cfo',
+    name: 'Bench CFO',
+    role: 'cfo',
+    pools: ['herts'],
+  });
+  const token = (
+    JSON.parse(await call(ledger.url, admin, '/users/cfo/tokens', { label: 'bench' })) as {
+      token: string;
+    }
+  ).token;
+  for (const path of REPORTS) {
+    const [body, firstMs] = await timed(() => call(ledger.url, token, path));
+    const file = join(directory, 'body.json');
+    writeFileSync(file, body);
+    const bare = await startProcess('bench/bare-bytes-server.ts', { BENCH_BODY_FILE: file });
+    children.push(bare.child);
+    const ours = await hammer(ledger.url, path, token);
+    const theirs = await hammer(bare.url, '/report', '');
+    bare.child.kill('SIGTERM');
+    console.log(
+      `GET ${path} (${(body.length / 1024).toFixed(0)} KiB; first read ${firstMs.toFixed(0)} ms), 16 connections, ${seconds} s each`,
+    );
+    console.log(line('  ledger', ours));
+    console.log(line('  bare route, same bytes', theirs));
+    console.log(
+      `  ratio ledger/bare: ${(ours.requests.average / theirs.requests.average).toFixed(3)}  (target >= 0.5, p99 < 5 ms)`,
+    );
+  }
+  await call(ledger.url, token, `${base}/spend`, {
+    spendId: 'after-change',
+    schemeId: '1',
+    fundingStream: 'Additional LA Contribution',
+    spendDate: '2018-02-20',
+    amount: '12.34',
+    supplier: 'Bench',
+    erpReference: 'B-1',
+    description: 'after',
+  });
+  const [, afterChangeMs] = await timed(() => call(ledger.url, token, REPORTS[0] ?? ''));
+  console.log(`first GET of the quarter after a change: ${afterChangeMs.toFixed(0)} ms`);
+  const asAt = '2017-09-01T00:00:00.000Z';
+  const replay = timed(() => call(ledger.url, token, `${REPORTS[0]}?asAt=${asAt}`));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const [, liveMs] = await timed(() => call(ledger.url, token, '/health/live'));
+  const [, replayMs] = await replay;
+  console.log(
+    `asAt replay of the quarter: ${replayMs.toFixed(0)} ms; a live GET sent during it answered in ${liveMs.toFixed(0)} ms`,
+  );
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  rmSync(directory, { recursive: true, force: true });
+}
