@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { canonicalJson } from '../events/canonical-json.ts';
 import { AUDIT_SCHEMA, type AuditFilter, type AuditPage, queryAuditTrail } from './audit-trail.ts';
@@ -33,12 +33,13 @@ export class ReadModelAlteredError extends Error {
 
 export class ReadModelFile {
   readonly #database: DatabaseSync;
-  readonly #sealKey: Buffer;
+  readonly #sealKey: KeyObject;
   readonly #statements: Record<'saveView' | 'saveCheckpoint' | 'insertAudit', StatementSync>;
 
   constructor(path: string, sealKey: Buffer) {
     this.#database = new DatabaseSync(path);
-    this.#sealKey = sealKey;
+    // A KeyObject made once: given raw bytes, every HMAC would prepare the key again.
+    this.#sealKey = createSecretKey(sealKey);
     this.#database.exec(
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;',
     );
