@@ -21,6 +21,8 @@ export class AccessDirectory {
   readonly #store: EventStore;
   #state: AccessState = initialAccessState();
   #version = 0;
+  /** The store's change mark when the register was last brought up to date. */
+  #mark: string | undefined;
 
   constructor(store: EventStore) {
     this.#store = store;
@@ -28,11 +30,15 @@ export class AccessDirectory {
 
   /** The access register as it stands now. Read it; never change it. */
   async current(): Promise<AccessState> {
-    if ((await this.#store.streamVersion(ACCESS_STREAM_ID)) === this.#version) return this.#state;
-    await readAccess(this.#store, this.#version + 1, (event) => {
-      this.#state = evolveAccess(this.#state, event as unknown as AccessEvent);
-      this.#version = event.streamVersion;
-    });
+    // Taken before reading: anything appended meanwhile moves it, and is read next time.
+    const mark = this.#store.changeMark?.();
+    if (mark !== undefined && mark === this.#mark) return this.#state;
+    if ((await this.#store.streamVersion(ACCESS_STREAM_ID)) !== this.#version)
+      await readAccess(this.#store, this.#version + 1, (event) => {
+        this.#state = evolveAccess(this.#state, event as unknown as AccessEvent);
+        this.#version = event.streamVersion;
+      });
+    this.#mark = mark;
     return this.#state;
   }
 

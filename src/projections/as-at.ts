@@ -104,17 +104,20 @@ async function readLimited(
 ): Promise<number> {
   let count = 0;
   for (let fromVersion = 1; ; ) {
-    const events = await store.readStream(streamId, {
-      fromVersion,
-      limit: STORE_LIMITS.maxPageSize,
-    });
+    const events = await store.readStream(streamId, { fromVersion, limit: REPLAY_PAGE });
     for (const event of events) {
       if (maxVersion !== undefined && event.streamVersion > maxVersion) return count;
       if (asAt !== undefined && event.metadata.recordedAt > asAt) continue;
       each(event);
       count += 1;
     }
-    if (events.length < STORE_LIMITS.maxPageSize) return count;
+    if (events.length < REPLAY_PAGE) return count;
     fromVersion = (events.at(-1)?.streamVersion ?? fromVersion) + 1;
+    // Between pages the server answers whatever else is waiting: a replay of a long stream is
+    // the one request that waits for it.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/** Events read and folded between two chances for other requests to run: a few milliseconds. */
+const REPLAY_PAGE = Math.min(500, STORE_LIMITS.maxPageSize);

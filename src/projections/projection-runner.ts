@@ -63,6 +63,8 @@ export class ProjectionRunner {
   #checkpoint = 0;
   #halt: Halt | undefined;
   #turn: Promise<unknown> = Promise.resolve();
+  /** The store's change mark when the read model last caught up: while it holds, nothing is new. */
+  #caughtUpAt: string | undefined;
 
   private constructor(options: ProjectionRunnerOptions, file: ReadModelFile) {
     this.#options = options;
@@ -211,6 +213,7 @@ export class ProjectionRunner {
   }
 
   #load(): void {
+    this.#caughtUpAt = undefined;
     try {
       this.#checkpoint = this.#file.checkpoint();
       this.#views = this.#file.views();
@@ -221,6 +224,15 @@ export class ProjectionRunner {
 
   async #catchUpNow(onBatch?: (checkpoint: number) => void): Promise<number> {
     this.#assertRunning();
+    // Taken before reading: anything appended meanwhile moves it, and is read next time.
+    const mark = this.#options.store.changeMark?.();
+    if (mark !== undefined && mark === this.#caughtUpAt) return 0;
+    const applied = await this.#readOn(onBatch);
+    this.#caughtUpAt = mark;
+    return applied;
+  }
+
+  async #readOn(onBatch?: (checkpoint: number) => void): Promise<number> {
     let applied = 0;
     // From the page's next position, not the checkpoint: on EventStoreDB a page of $all may hold
     // none of the ledger's events (only append markers), and must still be stepped over.

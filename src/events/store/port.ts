@@ -56,6 +56,13 @@ export interface EventStore {
   subscribe(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** The result of the append stored under this idempotency key, if there is one. */
   findAppend(idempotencyKey: string): Promise<AppendResult | undefined>;
+  /**
+   * A mark that is the same while nothing has been appended to the log, by this process or any
+   * other, and different once anything has: a reader compares it with the mark it last saw and
+   * reads the log only when it moved. Adapters that cannot tell cheaply leave it out, and readers
+   * then read.
+   */
+  changeMark?(): string;
   close(): Promise<void>;
 }
 

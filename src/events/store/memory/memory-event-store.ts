@@ -172,6 +172,11 @@ export class MemoryEventStore implements EventStore {
     };
   }
 
+  changeMark(): string {
+    this.#assertOpen();
+    return String(this.#log.rows.length);
+  }
+
   async headPosition(): Promise<number> {
     this.#assertOpen();
     return this.#log.rows.length;

@@ -60,6 +60,8 @@ export class SqliteEventStore implements EventStore {
   readonly #appendWaiters = new Set<() => void>();
   readonly #chainKey: ChainKey;
   #closed = false;
+  #commits = 0;
+  readonly #limited = new Map<string, StatementSync>();
 
   private constructor(database: DatabaseSync, options: SqliteEventStoreOptions) {
     this.#database = database;
@@ -147,6 +149,7 @@ export class SqliteEventStore implements EventStore {
     try {
       const result = work();
       this.#database.exec('COMMIT');
+      this.#commits += 1;
       this.#wakeSubscribers();
       return result;
     } catch (error) {
@@ -221,12 +224,38 @@ export class SqliteEventStore implements EventStore {
         `fromVersion ${fromVersion} is not a stream version (1 or more)`,
       );
     }
-    const rows = this.#statements.readStream.all(
+    const rows = this.#withLimit('readStream', limit).all(
       streamId,
       fromVersion,
-      limit,
     ) as unknown as EventRow[];
     return rows.map((row) => this.#toRecordedEvent(row));
+  }
+
+  /**
+   * The read with its page size written into the statement: SQLite compiles a statement whose
+   * LIMIT is a bound parameter again on every run, which costs more than the read itself when it
+   * finds little. The few page sizes in use each get their statement, prepared once.
+   */
+  #withLimit(read: 'readStream' | 'readAll', limit: number): StatementSync {
+    const key = `${read}:${limit}`;
+    let statement = this.#limited.get(key);
+    if (statement === undefined) {
+      if (this.#limited.size >= MAX_LIMITED_STATEMENTS) this.#limited.clear();
+      statement = this.#database.prepare(`${READS[read]} LIMIT ${limit}`);
+      statement.setReturnArrays(true);
+      this.#limited.set(key, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * This connection's own commits, and SQLite's data version, which moves when another connection
+   * (another process) commits: together they move whenever the log may have grown.
+   */
+  changeMark(): string {
+    this.#assertOpen();
+    const { data_version } = this.#statements.dataVersion.get() as { data_version: number };
+    return `${this.#commits}:${data_version}`;
   }
 
   async streamVersion(streamId: string): Promise<number> {
@@ -247,7 +276,7 @@ export class SqliteEventStore implements EventStore {
       throw new InvalidAppendError(`position ${fromPosition} is not a log position (1 or more)`);
     }
     const limit = pageSize(options.limit);
-    const rows = this.#statements.readAll.all(fromPosition, limit) as unknown as EventRow[];
+    const rows = this.#withLimit('readAll', limit).all(fromPosition) as unknown as EventRow[];
     const events = rows.map((row) => this.#toRecordedEvent(row));
     const last = events.at(-1);
     return {
@@ -413,25 +442,23 @@ interface Statements {
   insertEvent: StatementSync;
   insertAppend: StatementSync;
   appendedThrough: StatementSync;
-  readStream: StatementSync;
-  readAll: StatementSync;
+  dataVersion: StatementSync;
 }
 
 const EVENT_COLUMNS =
   'global_position, stream_id, stream_version, event_id, type, data, metadata, previous_hash, hash';
 
+/** The reads that take a page size, without it: `#withLimit` adds it. */
+const READS = {
+  readStream: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`,
+  readAll: `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position >= ? ORDER BY global_position`,
+};
+
+/** Page sizes are few; should many appear, the prepared reads start again. */
+const MAX_LIMITED_STATEMENTS = 32;
+
 function prepareStatements(database: DatabaseSync): Statements {
-  const readStream = database.prepare(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
-  );
-  readStream.setReturnArrays(true);
-  const readAll = database.prepare(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?`,
-  );
-  readAll.setReturnArrays(true);
   return {
-    readStream,
-    readAll,
     findAppend: database.prepare(
       'SELECT stream_id, digest, stream_version, first_position, last_position, event_count FROM appends WHERE idempotency_key = ?',
     ),
@@ -439,6 +466,7 @@ function prepareStatements(database: DatabaseSync): Statements {
       'SELECT stream_version, hash FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1',
     ),
     appendedThrough: database.prepare('SELECT max(last_position) AS last FROM appends'),
+    dataVersion: database.prepare('PRAGMA data_version'),
     head: database.prepare(
       'SELECT global_position FROM events ORDER BY global_position DESC LIMIT 1',
     ),
