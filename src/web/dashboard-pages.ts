@@ -7,7 +7,7 @@ import {
   renderReport,
 } from '../documents/report-documents.ts';
 import { QUARTERS, type Quarter } from '../events/catalogue/index.ts';
-import { dashboard, previousQuarters } from './dashboard-model.ts';
+import { type Dashboard, dashboard, previousQuarters } from './dashboard-model.ts';
 import { asAtOf, mayRead, pounds, requireSignIn, type WebDependencies } from './page-kit.ts';
 import { page } from './render.ts';
 
@@ -53,6 +53,27 @@ export async function dashboardPages(app: FastifyInstance, { deps }: { deps: Web
   );
 }
 
+/**
+ * The dashboard's figures and charts, drawn once for the reports they are drawn from: the read
+ * face gives the same report objects again while the ledger has not moved, and drawing the charts
+ * is most of a page's cost.
+ */
+const drawn = new WeakMap<object, { inputs: readonly unknown[]; value: Dashboard }>();
+
+function dashboardOf(
+  report: Parameters<typeof dashboard>[0],
+  toDate: Parameters<typeof dashboard>[1],
+  balances: Parameters<typeof dashboard>[2],
+): Dashboard {
+  const inputs = [...toDate, balances];
+  const hit = drawn.get(report);
+  if (hit?.inputs.length === inputs.length && hit.inputs.every((input, at) => input === inputs[at]))
+    return hit.value;
+  const value = dashboard(report, toDate, balances);
+  drawn.set(report, { inputs, value });
+  return value;
+}
+
 /** The quarter's report, the reports of the quarters to it (for the trend), and the balances. */
 async function load(deps: WebDependencies, place: Place, asAt: string | undefined) {
   const at = asAt === undefined ? {} : { asAt };
@@ -96,7 +117,7 @@ async function dashboardPage(
     totals: Object.fromEntries(
       Object.entries(position.totals).map(([key, value]) => [key, pounds(value)]),
     ),
-    dashboard: dashboard(loaded.report, loaded.toDate, loaded.balances),
+    dashboard: dashboardOf(loaded.report, loaded.toDate, loaded.balances),
     corrections: loaded.report.correctionsSinceClose.map((correction) => ({
       ...correction,
       amount: pounds(correction.amount),
