@@ -60,10 +60,11 @@ export class WriteFace {
     const scoped = scopedKey(request.caller.id, request.idempotencyKey);
     const digest = request.requestDigest ?? commandDigest(request.command);
     if (this.#inFlight.has(scoped)) return { kind: 'in-flight' };
-    const broken = await this.#dependencies.integrity?.broken();
-    if (broken !== undefined) return { kind: 'ledger-broken', detail: broken };
+    // Taken before the first wait: a second request under the key, arriving meanwhile, is told.
     this.#inFlight.add(scoped);
     try {
+      const broken = await this.#dependencies.integrity?.broken();
+      if (broken !== undefined) return { kind: 'ledger-broken', detail: broken };
       const replay = await findEarlierOutcome(this.#dependencies, scoped, digest);
       if (replay !== undefined) return replay;
       const completed = await completeCommand(request, this.#router, this.#dependencies);

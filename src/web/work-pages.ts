@@ -64,7 +64,7 @@ async function donePage(
     found !== undefined &&
     (found.streamId === 'access'
       ? request.person?.role === 'admin'
-      : mayRead(request.person, pool) && found.streamId.includes(`-${pool}`));
+      : mayRead(request.person, pool) && poolOfStream(found.streamId) === pool);
   const back =
     spec.stream === 'ledger'
       ? [
@@ -89,6 +89,12 @@ async function donePage(
         ? back
         : [{ href: '/app', text: 'Back to the start' }],
   });
+}
+
+/** The pool a pool or ledger stream belongs to (`pool-{pool}`, `ledger-{pool}-{year}`). */
+function poolOfStream(streamId: string): string | undefined {
+  if (streamId.startsWith('pool-')) return streamId.slice('pool-'.length);
+  return /^ledger-(.+)-\d{4}-\d{2}$/.exec(streamId)?.[1];
 }
 
 /** The pool-year's forms the person may use, grouped as their work is. */

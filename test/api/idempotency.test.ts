@@ -106,6 +106,27 @@ describe('Idempotency-Key', () => {
     expect(await spendEvents()).toHaveLength(2);
   });
 
+  it('records once two requests under one key sent at the same moment, telling the second', async () => {
+    const [first, second] = await Promise.all([
+      api.post(`${YEAR_URL}/spend`, spendBody('same-moment'), 'officer', {
+        'idempotency-key': 'same-moment',
+      }),
+      api.post(`${YEAR_URL}/spend`, spendBody('same-moment'), 'officer', {
+        'idempotency-key': 'same-moment',
+      }),
+    ]);
+    const answers = [first, second].map((answer) => answer.statusCode).sort();
+    // The second is told the first is in flight (409), or, if the first is done, replayed (201).
+    expect([
+      [201, 201],
+      [201, 409],
+    ]).toContainEqual(answers);
+    const recorded = (await spendEvents()).filter(
+      (event) => (event.data as { spendId: string }).spendId === 'same-moment',
+    );
+    expect(recorded).toHaveLength(1);
+  });
+
   it('answers 409 to a second request while the first with its key is in flight', async () => {
     // The first request is held at its append until the second has been answered.
     let holding = false;

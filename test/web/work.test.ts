@@ -242,7 +242,8 @@ describe.skipIf(chromiumPath === undefined)(`work through the pages${NO_BROWSER_
     await page.keyboard.type('Reablement is ahead of plan');
     await tabTo(page, 'button:text-is("Continue")');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/app\/do\/approve-virement/);
+    // The check page is at the form's own address: wait for its heading, not for the address.
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Check your answers');
     await tabTo(page, 'button:text-is("Confirm and record")');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/app\/done\/approve-virement/);
@@ -324,7 +325,8 @@ describe.skipIf(chromiumPath === undefined)(`work through the pages${NO_BROWSER_
     await typeInto('#supplier', 'Keyboard Care');
     await tabTo(page, 'button:text-is("Continue")');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/app\/do\/record-spend/);
+    // The check page is at the form's own address: wait for its heading, not for the address.
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Check your answers');
     expect(await page.locator('main').innerText()).toContain('750.25');
     await tabTo(page, 'button:text-is("Confirm and record")');
     await page.keyboard.press('Enter');
@@ -493,6 +495,8 @@ describe.skipIf(chromiumPath === undefined)(`work through the pages${NO_BROWSER_
         await axe(page);
         if ((await page.locator('button:text-is("Continue")').count()) === 0) continue;
         await page.click('button:text-is("Continue")');
+        // The answer to the post is at the form's address without its query: wait for it.
+        await page.waitForURL((url) => url.pathname === `/app/do/${slug}` && url.search === '');
         const summary = page.locator('.govuk-error-summary');
         if ((await summary.count()) === 0) continue;
         const first = await summary.locator('a').first().innerText();
@@ -546,6 +550,20 @@ describe.skipIf(chromiumPath === undefined)(`work through the pages${NO_BROWSER_
     await page.click('button:text-is("Confirm and record")');
     await page.waitForURL(/\/app\/done\/approve-year-end-terms/);
     expect(await page.locator('h1').innerText()).toContain('Year-end terms approved');
+    await context.close();
+  }, 60_000);
+
+  it('shows on a confirmation only an event of a pool the person may read', async () => {
+    const { context, page } = await signIn('walk-officer', passwords['walk-officer'] ?? '');
+    const theirs = (await server.ledger.store.readStream('ledger-herts-2017-18', { limit: 1 }))[0];
+    const position = theirs?.globalPosition ?? 0;
+    expect(position).toBeGreaterThan(0);
+    for (const pool of [POOL, 'herts']) {
+      await page.goto(
+        `${server.origin}/app/done/record-spend?pool=${pool}&year=${YEAR}&position=${position}`,
+      );
+      expect(await page.locator('main').innerText()).not.toContain(`event ${position}`);
+    }
     await context.close();
   }, 60_000);
 
