@@ -185,6 +185,19 @@ export class Money {
   }
 
   /**
+   * A chart axis's tick (a number the charting library chose for drawing, never a figure anyone
+   * reads as money) as a short label: £12m, £1.5m, £250k, £40.
+   */
+  static axisLabel(tick: number): string {
+    const value = new LedgerDecimal(Number.isFinite(tick) ? String(tick) : '0');
+    const size = value.abs();
+    if (size.greaterThanOrEqualTo(1_000_000))
+      return `£${value.dividedBy(1_000_000).toFixed(size.greaterThanOrEqualTo(10_000_000) ? 0 : 1)}m`;
+    if (size.greaterThanOrEqualTo(1_000)) return `£${value.dividedBy(1_000).toFixed(0)}k`;
+    return `£${value.toFixed()}`;
+  }
+
+  /**
    * A figure from a file a spreadsheet wrote, with binary float noise (`73423.70999999999`),
    * rounded to the nearest penny, halves away from zero; only where the user asked for rounding.
    * Digits with at most one point and an optional minus sign, nothing else.

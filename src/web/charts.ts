@@ -1,4 +1,5 @@
 import * as echarts from 'echarts';
+import { Money } from '#money';
 
 /**
  * Charts drawn on the server as SVG (Apache ECharts' server-side rendering): they need no script,
@@ -38,7 +39,7 @@ export function chartSvg(spec: ChartSpec): string {
       overflow: 'truncate' as const,
     },
   };
-  const valueAxis = { type: 'value' as const, axisLabel: { formatter: poundsShort } };
+  const valueAxis = { type: 'value' as const, axisLabel: { formatter: Money.axisLabel } };
   chart.setOption({
     animation: false,
     color: PALETTE,
@@ -57,13 +58,6 @@ export function chartSvg(spec: ChartSpec): string {
   const svg = chart.renderToSVGString();
   chart.dispose();
   return cspSafe(svg);
-}
-
-function poundsShort(value: number): string {
-  const size = Math.abs(value);
-  if (size >= 1_000_000) return `£${(value / 1_000_000).toFixed(size >= 10_000_000 ? 0 : 1)}m`;
-  if (size >= 1_000) return `£${(value / 1_000).toFixed(0)}k`;
-  return `£${value}`;
 }
 
 /**

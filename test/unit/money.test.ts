@@ -230,3 +230,15 @@ describe('apportion', () => {
     );
   });
 });
+
+describe('Money.axisLabel', () => {
+  it('labels a chart tick short: millions, thousands, pounds', () => {
+    expect(Money.axisLabel(12_000_000)).toBe('£12m');
+    expect(Money.axisLabel(1_500_000)).toBe('£1.5m');
+    expect(Money.axisLabel(-2_500_000)).toBe('£-2.5m');
+    expect(Money.axisLabel(250_000)).toBe('£250k');
+    expect(Money.axisLabel(40)).toBe('£40');
+    expect(Money.axisLabel(0)).toBe('£0');
+    expect(Money.axisLabel(Number.NaN)).toBe('£0');
+  });
+});
