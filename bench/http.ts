@@ -7,12 +7,13 @@
  *
  *   npm run bench:http [-- --seconds 15]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { adminTokenOf, call, startProcess } from './processes.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -26,53 +27,6 @@ const root = join(import.meta.dirname, '..');
 const referenceData = JSON.parse(
   readFileSync(join(root, 'reference-data/bcf-2017-19.json'), 'utf8'),
 );
-
-function startProcess(
-  script: string,
-  environment: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [join(root, script)], {
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      // The ledger prints the first administrator's token just after it listens.
-      const ready = script !== 'src/main.ts' || /\n {2}bcf_\S+\n/.test(output);
-      if (url !== undefined && ready) {
-        clearInterval(poll);
-        resolve({ child, url, output: () => output });
-      } else if (Date.now() - started > 30_000) {
-        clearInterval(poll);
-        reject(new Error(`${script} did not start: ${output}`));
-      }
-    }, 50);
-  });
-}
-
-async function call(url: string, token: string, path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'idempotency-key': `setup-${path}-${JSON.stringify(body).length}-${Math.random()}`,
-    },
-    body: JSON.stringify(body),
-  });
-  if (response.status >= 300)
-    throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
 
 /** A pool with one budget line, and a finance officer's token, through the API itself. */
 async function setUp(url: string, adminToken: string): Promise<string> {
@@ -89,9 +43,9 @@ async function setUp(url: string, adminToken: string): Promise<string> {
     role: 'finance-officer',
     pools: ['herts'],
   });
-  const { token } = (await call(url, adminToken, '/users/officer/tokens', { label: 'bench' })) as {
-    token: string;
-  };
+  const { token } = JSON.parse(
+    await call(url, adminToken, '/users/officer/tokens', { label: 'bench' }),
+  ) as { token: string };
   await call(url, token, '/pools/herts/schemes', {
     schemeId: '1',
     name: 'Specialist Care at Home',
@@ -171,7 +125,7 @@ try {
     LEDGER_ADDRESS_RATE_LIMIT_PER_MINUTE: '10000000',
   });
   children.push(ledger.child);
-  const adminToken = /\n {2}(bcf_\S+)\n/.exec(ledger.output())?.[1] ?? '';
+  const adminToken = adminTokenOf(ledger);
   const officerToken = await setUp(ledger.url, adminToken);
   const bare = await startProcess('bench/bare-server.ts', {});
   children.push(bare.child);

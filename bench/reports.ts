@@ -7,13 +7,14 @@
  *
  *   npm run bench:reports [-- --events 1000000 --seconds 10]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { buildLedger } from './ledger-builder.ts';
+import { adminTokenOf, call, startProcess } from './processes.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -22,57 +23,8 @@ const { values: options } = parseArgs({
   },
 });
 const seconds = Number(options.seconds);
-const root = join(import.meta.dirname, '..');
 const base = '/pools/herts/years/2017-18';
 const REPORTS = [`${base}/quarters/Q4`, `${base}/balances`, `${base}/year-end-statement`];
-
-function startProcess(script: string, environment: Record<string, string>) {
-  const child = spawn(process.execPath, [join(root, script)], {
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  return new Promise<{ child: ChildProcess; url: string; output: () => string }>(
-    (resolve, reject) => {
-      const started = Date.now();
-      child.on('exit', (code) => reject(new Error(`${script} exited (${code}): ${output}`)));
-      const poll = setInterval(() => {
-        // The server prints the first administrator's token just after it listens.
-        const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-        const ready = script !== 'src/main.ts' || /\n {2}bcf_\S+\n/.test(output);
-        if (url !== undefined && !ready) return;
-        if (url !== undefined) {
-          clearInterval(poll);
-          resolve({ child, url, output: () => output });
-        } else if (Date.now() - started > 600_000) {
-          clearInterval(poll);
-          reject(new Error(`${script} did not start: ${output}`));
-        }
-      }, 50);
-    },
-  );
-}
-
-async function call(url: string, token: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'idempotency-key': `bench-${Math.random()}`,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (response.status >= 300)
-    throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.text();
-}
 
 function hammer(url: string, path: string, token: string): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -115,7 +67,7 @@ try {
   console.log(
     `ledger of ${written} events; the server listened after ${(startMs / 1000).toFixed(1)} s`,
   );
-  const admin = /\n {2}(bcf_\S+)\n/.exec(ledger.output())?.[1] ?? '';
+  const admin = adminTokenOf(ledger);
   await call(ledger.url, admin, '/users', {
     userId: 'cfo',
     name: 'Bench CFO',

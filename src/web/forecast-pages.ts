@@ -4,8 +4,15 @@ import { mayDo } from '../commands/write-face.ts';
 import { ledgerStreamId, QUARTERS, type Quarter } from '../events/catalogue/index.ts';
 import { forecast } from '../events/requests/ledger-requests.ts';
 import { plainAmount, postedStrings } from './forms/form-values.ts';
-import { staleNotice } from './forms/stale-notice.ts';
-import { mayRead, pounds, requireSignIn, type WebDependencies } from './page-kit.ts';
+import { staleSince } from './forms/stale-notice.ts';
+import {
+  callerOf,
+  formKeyOf,
+  mayRead,
+  pounds,
+  requireSignIn,
+  type WebDependencies,
+} from './page-kit.ts';
 import { page } from './render.ts';
 
 /**
@@ -82,9 +89,7 @@ async function submitForecasts(
 ) {
   const lines = await linesOf(deps, form);
   if (lines === undefined) return reply.callNotFound();
-  const key = /^[0-9a-f-]{36}$/.test(form.posted._key ?? '')
-    ? (form.posted._key as string)
-    : randomUUID();
+  const key = formKeyOf(form.posted._key);
   const version = Number.parseInt(form.posted._version ?? '0', 10) || 0;
   const answered = answersOf(lines, form);
   const state = { ...form, lines: answered, key, version };
@@ -93,7 +98,7 @@ async function submitForecasts(
   let first = true;
   for (const line of answered.filter((each) => each.value !== '')) {
     const outcome = await deps.writeFace.execute({
-      caller: { id: person.userId, role: person.role, credentialId: `session:${person.sessionId}` },
+      caller: callerOf(person),
       idempotencyKey: `form:${key}:${line.schemeId}:${line.fundingStream}`,
       command: {
         type: 'UpdateForecast',
@@ -109,12 +114,8 @@ async function submitForecasts(
     });
     if (outcome.kind === 'refused' && outcome.error.code === 'version-mismatch') {
       const streamId = ledgerStreamId(form.poolId, form.year);
-      const now = await deps.readFace.streamVersion(streamId);
-      const notice = staleNotice(
-        await deps.readFace.changesSince(streamId, version),
-        now - version,
-      );
-      return forecastPage(request, reply, { ...state, version: now, notice });
+      const stale = await staleSince(deps.readFace, streamId, version);
+      return forecastPage(request, reply, { ...state, ...stale });
     }
     if (outcome.kind !== 'recorded' && outcome.kind !== 'unchanged') {
       const message =

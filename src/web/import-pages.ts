@@ -7,7 +7,14 @@ import { mayDo } from '../commands/write-face.ts';
 import { importPlan } from '../import/plan-import.ts';
 import { PlanFileError, readPlanCsv, readPlanXlsx } from '../import/plan-tables.ts';
 import type { StagedImport } from '../import/spend-imports.ts';
-import { mayRead, pounds, requireSignIn, type WebDependencies } from './page-kit.ts';
+import {
+  callerOf,
+  formKeyOf,
+  mayRead,
+  pounds,
+  requireSignIn,
+  type WebDependencies,
+} from './page-kit.ts';
 import { page } from './render.ts';
 
 /**
@@ -76,12 +83,7 @@ export async function importPages(app: FastifyInstance, { deps }: { deps: WebDep
       if (!requireSignIn(request, reply)) return reply;
       const { poolId = '', year = '', importId = '' } = request.params as Record<string, string>;
       if (!mayImport(request, poolId)) return reply.callNotFound();
-      const person = request.person as NonNullable<FastifyRequest['person']>;
-      const caller = {
-        id: person.userId,
-        role: person.role,
-        credentialId: `session:${person.sessionId}`,
-      };
+      const caller = callerOf(request.person as NonNullable<FastifyRequest['person']>);
       const outcome = await deps.spendImports.confirm(poolId, importId, caller, {
         skipRowsWithProblems: false,
       });
@@ -158,10 +160,8 @@ async function uploadSpend(
   const person = request.person as NonNullable<FastifyRequest['person']>;
   const outcome = await deps.spendImports.upload({
     poolId: where.poolId,
-    caller: { id: person.userId, role: person.role, credentialId: `session:${person.sessionId}` },
-    idempotencyKey: /^[0-9a-f-]{36}$/.test(fields._key ?? '')
-      ? (fields._key as string)
-      : randomUUID(),
+    caller: callerOf(person),
+    idempotencyKey: formKeyOf(fields._key),
     fileName: file.fileName,
     bytes: file.bytes,
     mapping: mapping.mapping,
@@ -273,11 +273,7 @@ async function uploadPlan(
       {
         poolId,
         referenceData: referenceData.data,
-        caller: {
-          id: person.userId,
-          role: person.role,
-          credentialId: `session:${person.sessionId}`,
-        },
+        caller: callerOf(person),
       },
       deps.writeFace,
     );

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Money } from '#money';
-import type { WriteFace } from '../commands/write-face.ts';
+import type { Caller, WriteFace } from '../commands/write-face.ts';
 import type { LedgerConfig } from '../config.ts';
 import type { ReferenceData, UserRole } from '../events/catalogue/index.ts';
 import type { SpendImports } from '../import/spend-imports.ts';
@@ -36,6 +37,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     person: Person | undefined;
   }
+}
+
+/** The signed-in person as the write face's caller, with the session they proved it with. */
+export function callerOf(person: Person): Caller {
+  return { id: person.userId, role: person.role, credentialId: `session:${person.sessionId}` };
+}
+
+/** The key a form carries (a UUID made when it was shown), or a new one for a form without. */
+export function formKeyOf(posted: unknown): string {
+  return typeof posted === 'string' && /^[0-9a-f-]{36}$/.test(posted) ? posted : randomUUID();
 }
 
 /** Who reads the money: everyone but the administrators, who set pools and people up. */

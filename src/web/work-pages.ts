@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { mayDo } from '../commands/write-face.ts';
+import type { AwaitingDecision } from '../projections/read-face.ts';
 import { decisionForms } from './forms/decision-forms.ts';
 import { showNewForm, submitForm } from './forms/form-flow.ts';
 import type { FormSpec } from './forms/form-spec.ts';
@@ -144,50 +145,65 @@ async function inbox(deps: WebDependencies, request: FastifyRequest, reply: Fast
   const items = await deps.readFace.awaitingDecision(person.pools);
   const mayDecide = mayDo(person.role, 'approve');
   const rows = items.map((item) => {
-    const query = `?pool=${encodeURIComponent(item.poolId)}&year=${encodeURIComponent(item.year)}`;
     const own = item.requestedBy === person.userId;
-    const [what, changes, approve, reject] =
-      item.kind === 'virement'
-        ? [
-            `Virement ${item.virementId}`,
-            `${pounds(item.amount)} of ${item.fundingStream} from ${item.fromSchemeId} to ${item.toSchemeId}`,
-            `/app/do/approve-virement${query}&subject=${encodeURIComponent(item.virementId)}`,
-            `/app/do/reject-virement${query}&subject=${encodeURIComponent(item.virementId)}`,
-          ]
-        : item.kind === 'variation'
-          ? [
-              `Contribution variation ${item.variationId}`,
-              `${pounds(item.change)} to ${item.partnerId}’s ${item.fundingStream}`,
-              `/app/do/approve-variation${query}&subject=${encodeURIComponent(item.variationId)}`,
-              `/app/do/reject-variation${query}&subject=${encodeURIComponent(item.variationId)}`,
-            ]
-          : item.kind === 'quarter-close'
-            ? [
-                `Close ${item.quarter}`,
-                `Signs off the quarterly position of ${item.quarter} ${item.year}`,
-                `/app/do/approve-quarter-close${query}&subject=${item.quarter}`,
-                undefined,
-              ]
-            : [
-                item.kind === 'year-close' ? 'Close the year' : 'Year-end terms',
-                item.kind === 'year-close'
-                  ? `Signs off the year-end statement of ${item.year}`
-                  : `The risk-share terms proposed for ${item.year}`,
-                `/app/do/${item.kind === 'year-close' ? 'approve-year-close' : 'approve-year-end-terms'}${query}`,
-                undefined,
-              ];
+    const decision = decisionOf(item);
     return {
       pool: item.poolName,
       year: item.year,
-      what,
-      changes,
+      what: decision.what,
+      changes: decision.changes,
       requestedBy: item.requestedBy,
       own,
-      approve: mayDecide && !own ? approve : undefined,
-      approveText:
-        item.kind === 'quarter-close' || item.kind === 'year-close' ? 'Sign off' : 'Approve',
-      reject: mayDecide && !own ? reject : undefined,
+      approve: mayDecide && !own ? decision.approve : undefined,
+      approveText: decision.approveText,
+      reject: mayDecide && !own ? decision.reject : undefined,
     };
   });
   return page(reply, request, 'inbox.njk', { title: 'Waiting for a decision', rows, mayDecide });
+}
+
+/** What a waiting request is, what it changes, and the pages that decide it. */
+function decisionOf(item: AwaitingDecision) {
+  const query = `?pool=${encodeURIComponent(item.poolId)}&year=${encodeURIComponent(item.year)}`;
+  const on = (form: string, subject?: string) =>
+    `/app/do/${form}${query}${subject === undefined ? '' : `&subject=${encodeURIComponent(subject)}`}`;
+  switch (item.kind) {
+    case 'virement':
+      return {
+        what: `Virement ${item.virementId}`,
+        changes: `${pounds(item.amount)} of ${item.fundingStream} from ${item.fromSchemeId} to ${item.toSchemeId}`,
+        approve: on('approve-virement', item.virementId),
+        approveText: 'Approve',
+        reject: on('reject-virement', item.virementId),
+      };
+    case 'variation':
+      return {
+        what: `Contribution variation ${item.variationId}`,
+        changes: `${pounds(item.change)} to ${item.partnerId}’s ${item.fundingStream}`,
+        approve: on('approve-variation', item.variationId),
+        approveText: 'Approve',
+        reject: on('reject-variation', item.variationId),
+      };
+    case 'quarter-close':
+      return {
+        what: `Close ${item.quarter}`,
+        changes: `Signs off the quarterly position of ${item.quarter} ${item.year}`,
+        approve: on('approve-quarter-close', item.quarter),
+        approveText: 'Sign off',
+      };
+    case 'year-close':
+      return {
+        what: 'Close the year',
+        changes: `Signs off the year-end statement of ${item.year}`,
+        approve: on('approve-year-close'),
+        approveText: 'Sign off',
+      };
+    case 'year-end-terms':
+      return {
+        what: 'Year-end terms',
+        changes: `The risk-share terms proposed for ${item.year}`,
+        approve: on('approve-year-end-terms'),
+        approveText: 'Approve',
+      };
+  }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /**
  * Debian's chromium, driven by playwright-core. CI installs it (`.ci/run`); elsewhere set
@@ -28,4 +28,24 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
   });
+}
+
+/** Presses Tab until the element is focused, as a keyboard user would; fails if it never is. */
+export async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let presses = 0; presses < 120; presses++) {
+    const focused = await page
+      .locator(selector)
+      .first()
+      .evaluate((element) => element === element.ownerDocument.activeElement);
+    if (focused) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** £ and pence written by hand from the API's decimal string, to compare with a page. */
+export function pounds(amount: string): string {
+  const negative = amount.startsWith('-');
+  const [whole = '', pence = ''] = amount.replace('-', '').split('.');
+  return `${negative ? '−' : ''}£${Number(whole).toLocaleString('en-GB')}.${pence}`;
 }

@@ -2,7 +2,13 @@ import AxeBuilder from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchBrowser, NO_BROWSER_REASON } from '../support/browser.ts';
+import {
+  chromiumPath,
+  launchBrowser,
+  NO_BROWSER_REASON,
+  pounds,
+  tabTo,
+} from '../support/browser.ts';
 import { startWebServer, type WebServer } from '../support/web-server.ts';
 
 /**
@@ -43,13 +49,6 @@ async function api(path: string, as = 'cfo') {
     headers: { authorization: `Bearer ${server.tokens[as]}` },
   });
   return (await answer.json()) as Record<string, unknown>;
-}
-
-/** £ and pence written by hand from the API's decimal string, to compare with the page. */
-function pounds(amount: string): string {
-  const negative = amount.startsWith('-');
-  const [whole = '', pence = ''] = amount.replace('-', '').split('.');
-  return `${negative ? '−' : ''}£${Number(whole).toLocaleString('en-GB')}.${pence}`;
 }
 
 const DASHBOARD = '/app/pools/herts/2017-18/Q2';
@@ -321,20 +320,6 @@ async function serious(page: Page, path: string): Promise<string[]> {
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${path}: ${violation.id} (${violation.nodes.length}) ${violation.help}`);
-}
-
-/** Presses Tab until the element is focused, as a keyboard user would; fails if it never is. */
-async function tabTo(page: Page, selector: string): Promise<void> {
-  for (let presses = 0; presses < 80; presses++) {
-    if (
-      await page
-        .locator(selector)
-        .evaluate((element) => element === element.ownerDocument.activeElement)
-    )
-      return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
 }
 
 async function pdfText(pdf: Buffer) {

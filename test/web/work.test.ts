@@ -7,7 +7,13 @@ import { generateTransparencySpend } from '../../scripts/transparency-spend.ts';
 import { decisionForms } from '../../src/web/forms/decision-forms.ts';
 import { officerForms } from '../../src/web/forms/officer-forms.ts';
 import { setUpForms } from '../../src/web/forms/set-up-forms.ts';
-import { chromiumPath, launchBrowser, NO_BROWSER_REASON } from '../support/browser.ts';
+import {
+  chromiumPath,
+  launchBrowser,
+  NO_BROWSER_REASON,
+  pounds,
+  tabTo,
+} from '../support/browser.ts';
 import { temporaryDirectory } from '../support/temp-dir.ts';
 import { startWebServer, type WebServer } from '../support/web-server.ts';
 
@@ -84,26 +90,6 @@ async function fillAndConfirm(
   await page.waitForURL(/\/app\/done\//);
   await axe(page);
   return (await page.locator('main').textContent()) ?? '';
-}
-
-/** Presses Tab until the element is focused, as a keyboard user would; fails if it never is. */
-async function tabTo(page: Page, selector: string): Promise<void> {
-  for (let presses = 0; presses < 120; presses++) {
-    const focused = await page
-      .locator(selector)
-      .first()
-      .evaluate((element) => element === element.ownerDocument.activeElement);
-    if (focused) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
-
-/** £ and pence written by hand from the API's decimal string, to compare with the page. */
-function pounds(amount: string): string {
-  const negative = amount.startsWith('-');
-  const [whole = '', pence = ''] = amount.replace('-', '').split('.');
-  return `${negative ? '−' : ''}£${Number(whole).toLocaleString('en-GB')}.${pence}`;
 }
 
 function date(prefix: string, day: string, month: string, year: string) {

@@ -103,17 +103,7 @@ async function quarterPreview(
   ];
   if (report.status.closeRequestedBy !== null)
     rows.push({ key: 'Close requested by', value: report.status.closeRequestedBy });
-  const blocked = report.status.closed
-    ? `${quarter} ${context.year} is closed.`
-    : approving
-      ? report.status.closeRequestedBy === null
-        ? `Nobody has asked to close ${quarter} yet: a finance officer or CFO asks first.`
-        : report.status.closeRequestedBy === context.person.userId
-          ? 'You asked to close this quarter, so another member of the CFO group must sign it off.'
-          : undefined
-      : report.status.closeRequestedBy !== null
-        ? `Closing ${quarter} has been asked for already by ${report.status.closeRequestedBy}.`
-        : undefined;
+  const blocked = closeBlocked(report.status, quarter, context, approving);
   return {
     sections: [{ title: `The quarterly position, ${quarter} ${context.year}`, rows }],
     ...(blocked === undefined ? {} : { blocked }),
@@ -200,6 +190,26 @@ export const decisionForms: readonly FormSpec[] = [
   },
   ...yearEndForms(),
 ];
+
+/** Why a quarter's close cannot be asked for, or signed off, by this person now; if it cannot. */
+function closeBlocked(
+  status: { closed: boolean; closeRequestedBy: string | null },
+  quarter: string,
+  context: FormContext,
+  approving: boolean,
+): string | undefined {
+  if (status.closed) return `${quarter} ${context.year} is closed.`;
+  const asker = status.closeRequestedBy;
+  if (!approving)
+    return asker === null
+      ? undefined
+      : `Closing ${quarter} has been asked for already by ${asker}.`;
+  if (asker === null)
+    return `Nobody has asked to close ${quarter} yet: a finance officer or CFO asks first.`;
+  if (asker === context.person.userId)
+    return 'You asked to close this quarter, so another member of the CFO group must sign it off.';
+  return undefined;
+}
 
 /** The terms proposed, step by step, and who proposed them. */
 async function termsPreview(read: ReadFace, context: FormContext): Promise<Preview> {

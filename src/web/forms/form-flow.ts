@@ -7,7 +7,7 @@ import {
   QUARTERS,
   type Quarter,
 } from '../../events/catalogue/index.ts';
-import type { WebDependencies } from '../page-kit.ts';
+import { callerOf, formKeyOf, type WebDependencies } from '../page-kit.ts';
 import { page } from '../render.ts';
 import type { FormContext, FormSpec } from './form-spec.ts';
 import {
@@ -19,7 +19,7 @@ import {
   postedStrings,
   requestValues,
 } from './form-values.ts';
-import { staleNotice } from './stale-notice.ts';
+import { staleSince } from './stale-notice.ts';
 
 /**
  * One machine for every form: the question page, then check your answers, then the command,
@@ -108,7 +108,7 @@ export async function submitForm(
   const where = whereOf(posted);
   const context = await contextFor(deps, spec, request, where);
   if (context === undefined) return notAllowed(request, reply);
-  const key = /^[0-9a-f-]{36}$/.test(posted._key ?? '') ? (posted._key as string) : randomUUID();
+  const key = formKeyOf(posted._key);
   const version = Number.parseInt(posted._version ?? '', 10);
   const state = { posted, errors: [], key, version: Number.isSafeInteger(version) ? version : 0 };
   const values = requestValues(spec, posted);
@@ -143,7 +143,7 @@ async function execute(
   const person = request.person as NonNullable<FastifyRequest['person']>;
   const write = () =>
     deps.writeFace.execute({
-      caller: { id: person.userId, role: person.role, credentialId: `session:${person.sessionId}` },
+      caller: callerOf(person),
       idempotencyKey: `form:${ask.key}`,
       command: ask.command,
       expectedVersion: ask.expectedVersion,
@@ -185,11 +185,8 @@ async function answerOutcome(
     return reply.redirect(`/app/done/${spec.slug}?${query}`, 303);
   }
   if (outcome.kind === 'refused' && outcome.error.code === 'version-mismatch') {
-    const streamId = streamIdOf(spec, context);
-    const version = await deps.readFace.streamVersion(streamId);
-    const changes = await deps.readFace.changesSince(streamId, state.version);
-    const notice = staleNotice(changes, version - state.version);
-    return formPage(deps, reply, request, spec, context, { ...state, version, notice });
+    const stale = await staleSince(deps.readFace, streamIdOf(spec, context), state.version);
+    return formPage(deps, reply, request, spec, context, { ...state, ...stale });
   }
   if (outcome.kind === 'refused') {
     // A refusal is kept under the key: the corrected form is a new request with a new key.

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../events/envelope.ts';
+import type { ReadFace } from '../../projections/read-face.ts';
 
 /**
  * Why a form went stale, in words: what was recorded since it was opened, by whom and when, so
@@ -13,6 +14,20 @@ export function staleNotice(changes: readonly RecordedEvent[], count: number): s
   const more = count - changes.length;
   if (more > 0) lines.push(`and ${more} more change${more === 1 ? '' : 's'}`);
   return lines;
+}
+
+/**
+ * Where a stream stands now, and what was recorded on it since the version a form was filled in
+ * against, in words: what a form refused as stale shows, and the version it is sent with next.
+ */
+export async function staleSince(
+  read: ReadFace,
+  streamId: string,
+  version: number,
+): Promise<{ version: number; notice: string[] }> {
+  const now = await read.streamVersion(streamId);
+  const changes = await read.changesSince(streamId, version);
+  return { version: now, notice: staleNotice(changes, now - version) };
 }
 
 /** "VirementApproved.v1" as "Virement approved". */
